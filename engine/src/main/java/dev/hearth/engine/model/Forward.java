@@ -1,0 +1,243 @@
+package dev.hearth.engine.model;
+
+import dev.hearth.engine.tensor.FloatOps;
+import dev.hearth.engine.tensor.WeightMatrix;
+
+/**
+ * The Llama forward pass over a batch of tokens, written to be read beside the model card.
+ * All activation buffers are allocated once here, sized for {@code maxBatch} tokens, so evaluating a
+ * token allocates nothing. Not thread-safe: one Forward per sequence, driven by one thread.
+ */
+public final class Forward {
+
+    /** Prompt tokens evaluated together; activations are sized for this many. */
+    public static final int BATCH = 64;
+
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final KvCache cache;
+    private final WorkerPool pool;
+    private final int maxBatch;
+
+    // Activations for up to maxBatch tokens, token-major ([token][width]).
+    private final float[] x;      // residual stream          [n × dim]
+    private final float[] xb;     // normalised input         [n × dim]
+    private final float[] q;      // queries                  [n × heads·headDim]
+    private final float[] k;      // keys of the batch        [n × kvDim]
+    private final float[] v;      // values of the batch      [n × kvDim]
+    private final float[] att;    // attention output         [n × heads·headDim]
+    private final float[] o;      // output projection        [n × dim]
+    private final float[] gate;   // SwiGLU gate              [n × ffnDim]
+    private final float[] up;     // SwiGLU up                [n × ffnDim]
+    private final float[] logits; // last token's logits      [vocab]
+    private final float[][] scores; // per worker: attention weights over the context
+    private final float[] ropeCos;  // [n × ropeDim/2]
+    private final float[] ropeSin;
+    private final double[] ropeInvFreq;
+
+    /**
+     * How positions are encoded. Only {@link #LLAMA} is right for Llama GGUF files; the others exist so
+     * tests can show that the reference comparison catches the classic RoPE mistakes.
+     */
+    enum Rope {
+        /** Adjacent pairs (2i, 2i+1), frequencies divided by rope_freqs (Llama 3.1 scaling). */
+        LLAMA,
+        /** GPT-NeoX order: pairs (i, i + d/2). Wrong for GGUF llama files. */
+        NEOX,
+        /** Adjacent pairs, but rope_freqs ignored. Wrong for Llama 3.1. */
+        UNSCALED
+    }
+
+    private final Rope ropeStyle;
+
+    public Forward(LlamaModel model, KvCache cache, WorkerPool pool, int maxBatch) {
+        this(model, cache, pool, maxBatch, Rope.LLAMA);
+    }
+
+    Forward(LlamaModel model, KvCache cache, WorkerPool pool, int maxBatch, Rope ropeStyle) {
+        this.ropeStyle = ropeStyle;
+        this.model = model;
+        this.c = model.config();
+        this.cache = cache;
+        this.pool = pool;
+        this.maxBatch = maxBatch;
+        int qDim = c.heads() * c.headDim();
+        x = new float[maxBatch * c.dim()];
+        xb = new float[maxBatch * c.dim()];
+        q = new float[maxBatch * qDim];
+        k = new float[maxBatch * c.kvDim()];
+        v = new float[maxBatch * c.kvDim()];
+        att = new float[maxBatch * qDim];
+        o = new float[maxBatch * c.dim()];
+        gate = new float[maxBatch * c.ffnDim()];
+        up = new float[maxBatch * c.ffnDim()];
+        logits = new float[c.vocabSize()];
+        scores = new float[pool.threads()][cache.contextLength()];
+        ropeCos = new float[maxBatch * c.ropeDim() / 2];
+        ropeSin = new float[maxBatch * c.ropeDim() / 2];
+        ropeInvFreq = ropeInverseFrequencies(c, ropeStyle == Rope.UNSCALED ? null : model.ropeFreqFactors());
+    }
+
+    public KvCache cache() {
+        return cache;
+    }
+
+    /**
+     * Runs {@code tokens[offset, offset+count)} at positions {@code startPos...}, stores their keys and
+     * values in the cache, and returns the logits after the last of them (a buffer reused by the next call).
+     */
+    public float[] evaluate(int[] tokens, int offset, int count, int startPos) {
+        if (count < 1 || startPos < 0 || startPos + count > cache.contextLength()) {
+            throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + count)
+                    + " do not fit the context of " + cache.contextLength() + " tokens");
+        }
+        for (int i = offset; i < offset + count; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary of " + c.vocabSize());
+            }
+        }
+        for (int done = 0; done < count; done += maxBatch) {
+            int n = Math.min(maxBatch, count - done);
+            layers(tokens, offset + done, n, startPos + done);
+        }
+        return logits;
+    }
+
+    /** One batch of n tokens through every block; leaves the last token's logits in {@link #logits}. */
+    private void layers(int[] tokens, int offset, int n, int startPos) {
+        int dim = c.dim();
+        WeightMatrix embedding = model.tokenEmbedding();
+        for (int t = 0; t < n; t++) {
+            embedding.dequantizeRow(tokens[offset + t], x, t * dim);
+        }
+        ropeTables(n, startPos);
+
+        for (int layer = 0; layer < c.layers(); layer++) {
+            LlamaModel.Block b = model.block(layer);
+
+            // attention: x += Wo · attention(RoPE(Wq·norm(x)), RoPE(Wk·norm(x)), Wv·norm(x))
+            rmsnorm(xb, x, b.attnNorm(), n);
+            matmul(b.wq(), xb, n, q);
+            matmul(b.wk(), xb, n, k);
+            matmul(b.wv(), xb, n, v);
+            rope(q, c.heads(), n);
+            rope(k, c.kvHeads(), n);
+            int kvDim = c.kvDim();
+            System.arraycopy(k, 0, cache.keys(layer), startPos * kvDim, n * kvDim);
+            System.arraycopy(v, 0, cache.values(layer), startPos * kvDim, n * kvDim);
+            attention(layer, n, startPos);
+            matmul(b.wo(), att, n, o);
+            FloatOps.add(x, 0, o, 0, n * dim);
+
+            // feed-forward: x += W_down · (silu(W_gate·norm(x)) ⊙ W_up·norm(x))
+            rmsnorm(xb, x, b.ffnNorm(), n);
+            matmul(b.gate(), xb, n, gate);
+            matmul(b.up(), xb, n, up);
+            FloatOps.siluMul(gate, 0, up, 0, n * c.ffnDim());
+            matmul(b.down(), gate, n, o);
+            FloatOps.add(x, 0, o, 0, n * dim);
+        }
+
+        // logits of the last token only: W_out · norm(x)
+        int last = (n - 1) * dim;
+        FloatOps.rmsnorm(xb, 0, x, last, model.outputNorm(), dim, c.rmsEps());
+        WeightMatrix output = model.output();
+        pool.forRange(output.rows(), 8, (from, to, w) -> output.matvec(xb, logits, from, to));
+    }
+
+    private void rmsnorm(float[] out, float[] in, float[] weight, int n) {
+        int dim = c.dim();
+        for (int t = 0; t < n; t++) {
+            FloatOps.rmsnorm(out, t * dim, in, t * dim, weight, dim, c.rmsEps());
+        }
+    }
+
+    /** out[t] = m · in[t] for the n tokens of the batch, rows split across the workers. */
+    private void matmul(WeightMatrix m, float[] in, int n, float[] out) {
+        if (n == 1) {
+            pool.forRange(m.rows(), 4, (from, to, w) -> m.matvec(in, out, from, to));
+        } else {
+            pool.forRange(m.rows(), 4, (from, to, w) -> m.matmul(in, n, out, from, to));
+        }
+    }
+
+    /**
+     * Causal attention with grouped query heads: query head h reads key/value head h / groupSize.
+     * Each (token, head) pair is one piece of work with its own scores buffer per worker.
+     */
+    private void attention(int layer, int n, int startPos) {
+        int headDim = c.headDim();
+        int qDim = c.heads() * headDim;
+        int kvDim = c.kvDim();
+        int heads = c.heads();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        pool.run(n * heads, (piece, worker) -> {
+            int t = piece / heads;
+            int h = piece % heads;
+            int pos = startPos + t;
+            int qOff = t * qDim + h * headDim;
+            int kvOff = (h / c.groupSize()) * headDim;
+            float[] s = scores[worker];
+            for (int j = 0; j <= pos; j++) {
+                s[j] = FloatOps.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;
+            }
+            FloatOps.softmax(s, 0, pos + 1);
+            java.util.Arrays.fill(att, qOff, qOff + headDim, 0f);
+            for (int j = 0; j <= pos; j++) {
+                FloatOps.axpy(s[j], values, j * kvDim + kvOff, att, qOff, headDim);
+            }
+        });
+    }
+
+    /** cos/sin of position · frequency for every token of the batch and every rotated pair. */
+    private void ropeTables(int n, int startPos) {
+        int pairs = c.ropeDim() / 2;
+        for (int t = 0; t < n; t++) {
+            long pos = startPos + t;
+            for (int i = 0; i < pairs; i++) {
+                double angle = pos * ropeInvFreq[i];
+                ropeCos[t * pairs + i] = (float) Math.cos(angle);
+                ropeSin[t * pairs + i] = (float) Math.sin(angle);
+            }
+        }
+    }
+
+    /** Rotates the adjacent pairs (2i, 2i+1) of every head (GGUF order for the llama architecture). */
+    private void rope(float[] vectors, int headCount, int n) {
+        int headDim = c.headDim();
+        int pairs = c.ropeDim() / 2;
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < headCount; h++) {
+                int base = (t * headCount + h) * headDim;
+                for (int i = 0; i < pairs; i++) {
+                    float cos = ropeCos[t * pairs + i];
+                    float sin = ropeSin[t * pairs + i];
+                    int first = ropeStyle == Rope.NEOX ? base + i : base + 2 * i;
+                    int second = ropeStyle == Rope.NEOX ? base + i + pairs : base + 2 * i + 1;
+                    float a = vectors[first];
+                    float b = vectors[second];
+                    vectors[first] = a * cos - b * sin;
+                    vectors[second] = a * sin + b * cos;
+                }
+            }
+        }
+    }
+
+    /**
+     * theta_i = base^(−2i/ropeDim), divided by the Llama 3.1 scaling factor of pair i when the model
+     * carries {@code rope_freqs.weight}.
+     */
+    static double[] ropeInverseFrequencies(LlamaConfig c, float[] freqFactors) {
+        int pairs = c.ropeDim() / 2;
+        double[] inv = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            inv[i] = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDim());
+            if (freqFactors != null) {
+                inv[i] /= freqFactors[i];
+            }
+        }
+        return inv;
+    }
+}

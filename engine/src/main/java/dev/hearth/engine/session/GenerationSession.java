@@ -1,0 +1,202 @@
+package dev.hearth.engine.session;
+
+import dev.hearth.engine.chat.ChatFormat;
+import dev.hearth.engine.model.Forward;
+import dev.hearth.engine.model.KvCache;
+import dev.hearth.engine.model.LlamaModel;
+import dev.hearth.engine.model.WorkerPool;
+import dev.hearth.engine.sampling.Sampler;
+import dev.hearth.engine.tokenizer.StreamingDecoder;
+import dev.hearth.engine.tokenizer.Tokenizer;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One model with one KV cache, serving generation requests one at a time. The tokens whose keys and
+ * values are in the cache are remembered, so a follow-up request that starts with the same tokens
+ * (the conversation so far) only evaluates what is new. Requests run on the calling thread; the
+ * session is not thread-safe except {@link Cancellation}, which may be set from anywhere.
+ */
+public final class GenerationSession implements AutoCloseable {
+
+    private final LlamaModel model;
+    private final Tokenizer tokenizer;
+    private final ChatFormat chatFormat;
+    private final Set<Integer> stopTokens;
+    private final WorkerPool pool;
+    private final Forward forward;
+    private final int[] cached;
+    private int cachedCount;
+
+    public GenerationSession(LlamaModel model, int contextLength, int threads) {
+        if (contextLength < 2) {
+            throw new IllegalArgumentException("the context must hold at least 2 tokens, got " + contextLength);
+        }
+        this.model = model;
+        this.tokenizer = new Tokenizer(model.vocabulary());
+        this.chatFormat = new ChatFormat(tokenizer);
+        this.stopTokens = chatFormat.stopTokens();
+        this.pool = new WorkerPool(threads);
+        this.forward = new Forward(model, new KvCache(model.config(), contextLength), pool, Forward.BATCH);
+        this.cached = new int[contextLength];
+    }
+
+    public LlamaModel model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ChatFormat chatFormat() {
+        return chatFormat;
+    }
+
+    public int contextLength() {
+        return cached.length;
+    }
+
+    /** Tokens whose keys and values are in the cache (a prefix of the last request and its answer). */
+    public int cachedTokens() {
+        return cachedCount;
+    }
+
+    /**
+     * The logits after {@code prompt}, reusing the cached prefix. The array is a copy.
+     *
+     * @throws IllegalArgumentException when the prompt does not fit the context
+     */
+    public float[] evaluate(int[] prompt) {
+        checkFits(prompt.length);
+        return prefill(prompt, new Cancellation()).clone();
+    }
+
+    /** Runs one request to the end, a stop token, the limit or cancellation, reporting every token to {@code listener}. */
+    public GenerationResult generate(GenerationRequest request, Consumer<GenerationEvent> listener) {
+        try {
+            GenerationResult result = run(request, listener);
+            listener.accept(new GenerationEvent.Done(result));
+            return result;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            cachedCount = 0;
+            String message = e instanceof IllegalArgumentException ? e.getMessage()
+                    : "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            listener.accept(new GenerationEvent.Failed(message, e));
+            throw e;
+        }
+    }
+
+    private GenerationResult run(GenerationRequest request, Consumer<GenerationEvent> listener) {
+        int[] prompt = request.prompt();
+        checkFits(prompt.length);
+        long start = System.nanoTime();
+        int reused = Math.min(commonPrefix(prompt), prompt.length - 1);
+        float[] logits = prefill(prompt, request.cancellation());
+        long prefillEnd = System.nanoTime();
+
+        Sampler sampler = new Sampler(request.sampler(), model.config().vocabSize());
+        StreamingDecoder decoder = tokenizer.streamingDecoder(false);
+        int[] history = Arrays.copyOf(prompt, Math.min(cached.length, prompt.length + request.maxTokens()));
+        int historyLength = prompt.length;
+        StringBuilder text = new StringBuilder();
+        int generated = 0;
+        long firstToken = 0;
+        StopReason reason;
+        while (true) {
+            if (request.cancellation().isCancelled()) {
+                reason = StopReason.CANCELLED;
+                break;
+            }
+            int token = sampler.sample(logits, history, historyLength);
+            if (generated++ == 0) {
+                firstToken = System.nanoTime();
+            }
+            if (historyLength < history.length) {
+                history[historyLength++] = token;
+            }
+            if (stopTokens.contains(token)) {
+                reason = StopReason.END_OF_TURN;
+                break;
+            }
+            String piece = decoder.accept(token);
+            text.append(piece);
+            listener.accept(new GenerationEvent.Token(token, piece));
+            if (generated >= request.maxTokens()) {
+                reason = StopReason.MAX_TOKENS;
+                break;
+            }
+            if (cachedCount >= cached.length) {
+                reason = StopReason.CONTEXT_FULL;
+                break;
+            }
+            if (request.cancellation().isCancelled()) {
+                reason = StopReason.CANCELLED;
+                break;
+            }
+            cached[cachedCount] = token;
+            logits = forward.evaluate(cached, cachedCount, 1, cachedCount);
+            cachedCount++;
+        }
+        String rest = decoder.flush();
+        if (!rest.isEmpty()) {
+            text.append(rest);
+            listener.accept(new GenerationEvent.Token(-1, rest));
+        }
+        long end = System.nanoTime();
+        int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength);
+        GenerationStats stats = new GenerationStats(prompt.length, reused, generated,
+                (prefillEnd - start) / 1e9, firstToken == 0 ? 0 : (end - firstToken) / 1e9,
+                firstToken == 0 ? 0 : (firstToken - start) / 1e9);
+        return new GenerationResult(text.toString(), tokens, reason, stats);
+    }
+
+    /**
+     * Evaluates what of {@code prompt} is not cached yet, in batches of {@link Forward#BATCH} tokens with a
+     * cancellation check between them; returns the logits after the last token evaluated.
+     */
+    private float[] prefill(int[] prompt, Cancellation cancellation) {
+        int from = Math.min(commonPrefix(prompt), prompt.length - 1);
+        cachedCount = from;
+        float[] logits = null;
+        while (from < prompt.length) {
+            if (cancellation.isCancelled() && logits != null) {
+                break;
+            }
+            int n = Math.min(Forward.BATCH, prompt.length - from);
+            System.arraycopy(prompt, from, cached, from, n);
+            logits = forward.evaluate(prompt, from, n, from);
+            from += n;
+            cachedCount = from;
+        }
+        return logits;
+    }
+
+    private int commonPrefix(int[] prompt) {
+        int n = Math.min(cachedCount, prompt.length);
+        int i = 0;
+        while (i < n && cached[i] == prompt[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    private void checkFits(int promptLength) {
+        if (promptLength >= cached.length) {
+            throw new IllegalArgumentException("the prompt has " + promptLength + " tokens, more than the context of "
+                    + cached.length + " tokens can hold with room for an answer");
+        }
+    }
+
+    /** Forgets the cached tokens; the next request evaluates its whole prompt. */
+    public void reset() {
+        cachedCount = 0;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
