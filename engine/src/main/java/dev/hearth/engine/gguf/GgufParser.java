@@ -45,6 +45,7 @@ final class GgufParser {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final String DAMAGED = " (the file is truncated or damaged)";
     private static final byte[] MAGIC = {'G', 'G', 'U', 'F'};
 
     /** What a successful parse found. */
@@ -146,7 +147,7 @@ final class GgufParser {
         long fits = (size - pos) / minBytes;
         if (count < 0 || count > fits) {
             throw fail("impossible " + what + " " + Long.toUnsignedString(count) + " at byte offset " + at + ": the "
-                    + (size - pos) + " bytes left in the file hold at most " + fits + " " + items);
+                    + (size - pos) + " bytes left in the file hold at most " + fits + " " + items + DAMAGED);
         }
         return count;
     }
@@ -207,7 +208,7 @@ final class GgufParser {
         if (count < 0 || count > fits) {
             throw fail("impossible array length " + Long.toUnsignedString(count) + " for " + where + " at byte offset "
                     + countAt + ": the " + (size - pos) + " bytes left in the file hold at most " + fits
-                    + " elements of type " + elementType);
+                    + " elements of type " + elementType + DAMAGED);
         }
         if (count > MAX_ARRAY_ELEMENTS) {
             throw fail("array of " + count + " elements for " + where + " at byte offset " + countAt
@@ -343,7 +344,7 @@ final class GgufParser {
                 throw fail("tensor '" + t.name() + "' lies outside the file: its " + t.byteSize() + " bytes start at data offset "
                         + Long.toUnsignedString(offset) + " (stored at byte offset " + offsetPositions.get(i)
                         + "), but the data section starting at byte " + dataOffset + " holds only " + dataBytes
-                        + " bytes; the file may be truncated");
+                        + " bytes" + DAMAGED);
             }
             if (offset % alignment != 0) {
                 throw fail("tensor '" + t.name() + "' starts at data offset " + offset + " (stored at byte offset "
@@ -372,7 +373,7 @@ final class GgufParser {
         pos += 8;
         if (length < 0 || length > size - pos) {
             throw fail("impossible string length " + Long.toUnsignedString(length) + " for " + what + " of " + where
-                    + " at byte offset " + at + ": only " + (size - pos) + " bytes are left in the file");
+                    + " at byte offset " + at + ": only " + (size - pos) + " bytes are left in the file" + DAMAGED);
         }
         if (length > MAX_STRING_BYTES) {
             throw fail("string of " + length + " bytes for " + what + " of " + where + " at byte offset " + at
