@@ -8,6 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -181,7 +183,7 @@ class GgufMalformedFileTest {
     @Test
     void rejectsArraysNestedWithoutEnd() throws IOException {
         byte[] nested = new byte[12 * 200];
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(nested).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(nested).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 200; i++) {
             b.putInt(9).putLong(1);
         }
@@ -319,11 +321,8 @@ class GgufMalformedFileTest {
 
     private void assertRejected(byte[] bytes, String... fragments) throws IOException {
         Path file = write(bytes);
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> {
-            try (GgufFile ignored = GgufFile.open(file)) {
-                // reaching here means the damage went unnoticed
-            }
-        }, () -> "a file of " + bytes.length + " bytes should be rejected with " + String.join(", ", fragments));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufFile.open(file).close(),
+                () -> "a file of " + bytes.length + " bytes should be rejected with " + String.join(", ", fragments));
         assertTrue(e.getMessage().startsWith("damaged.gguf: "), e.getMessage());
         for (String fragment : fragments) {
             assertTrue(e.getMessage().contains(fragment), () -> "expected '" + fragment + "' in: " + e.getMessage());

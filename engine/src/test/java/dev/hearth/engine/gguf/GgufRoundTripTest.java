@@ -2,6 +2,7 @@ package dev.hearth.engine.gguf;
 
 import dev.hearth.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -284,7 +285,7 @@ class GgufRoundTripTest {
         assertThrows(IllegalArgumentException.class, () -> writer.addTensor("t", GgmlType.F32, new long[] {1}, nothing));
     }
 
-    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String expected) {
+    private static void assertMessage(Executable call, String expected) {
         ModelFormatException e = assertThrows(ModelFormatException.class, call);
         assertTrue(e.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + e.getMessage());
     }
