@@ -46,6 +46,7 @@ const ownTexts = [
     { id: "combining_marks", text: "e\u0301te\u0301 n\u0303 \u0301x a\u0308\u0308b" },
     { id: "whitespace_mix", text: "a \u3000 b\t\u00a0 c   \n  d \t\n\t e\u000b\u000cf  " },
     { id: "nel_and_bom", text: "a\u0085b \ufeffc\u200bd \u0085\u0085e" },
+    { id: "unicode16_letters", text: "a\u1c89b \u1c8ax \u{16100}\u{16101}1 \ua7cb\ua7cc z\u{11bf0}\u{11bf1}" },
 ];
 const texts = [...kitCases.texts, ...ownTexts];
 

@@ -9,6 +9,27 @@ package dev.hearth.engine.tokenizer;
  * U+0085, U+00A0, U+2028, U+3000 but not U+FEFF), not Java's nor JavaScript's.
  */
 final class PreTokenizer {
+    /**
+     * Code points (first, last pairs) that Unicode 16 assigned and Java therefore knows as letters
+     * or numbers, but that llama.cpp's Unicode 15.1 tables leave unassigned, which makes them
+     * neither. Found by comparing llama.cpp's src/unicode-data.cpp with Character.getType on
+     * JDK 25; the two agree on every other code point.
+     */
+    private static final int[] UNASSIGNED_IN_LLAMA_CPP = {
+            0x897, 0x897, 0x1B4E, 0x1B4F, 0x1B7F, 0x1B7F, 0x1C89, 0x1C8A,
+            0x2427, 0x2429, 0x31E4, 0x31E5, 0xA7CB, 0xA7CD, 0xA7DA, 0xA7DC,
+            0x105C0, 0x105F3, 0x10D40, 0x10D65, 0x10D69, 0x10D85, 0x10D8E, 0x10D8F,
+            0x10EC2, 0x10EC4, 0x10EFC, 0x10EFC, 0x11380, 0x11389, 0x1138B, 0x1138B,
+            0x1138E, 0x1138E, 0x11390, 0x113B5, 0x113B7, 0x113C0, 0x113C2, 0x113C2,
+            0x113C5, 0x113C5, 0x113C7, 0x113CA, 0x113CC, 0x113D5, 0x113D7, 0x113D8,
+            0x113E1, 0x113E2, 0x116D0, 0x116E3, 0x11BC0, 0x11BE1, 0x11BF0, 0x11BF9,
+            0x11F5A, 0x11F5A, 0x13460, 0x143FA, 0x16100, 0x16139, 0x16D40, 0x16D79,
+            0x18CFF, 0x18CFF, 0x1CC00, 0x1CCF9, 0x1CD00, 0x1CEB3, 0x1E5D0, 0x1E5FA,
+            0x1E5FF, 0x1E5FF, 0x1F8B2, 0x1F8BB, 0x1F8C0, 0x1F8C1, 0x1FA89, 0x1FA89,
+            0x1FA8F, 0x1FA8F, 0x1FABE, 0x1FABE, 0x1FAC6, 0x1FAC6, 0x1FADC, 0x1FADC,
+            0x1FADF, 0x1FADF, 0x1FAE9, 0x1FAE9, 0x1FBCB, 0x1FBEF
+    };
+
     private PreTokenizer() {
     }
 
@@ -124,7 +145,7 @@ final class PreTokenizer {
         if (cp < 128) {
             return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
         }
-        return Character.isLetter(cp);
+        return Character.isLetter(cp) && !unassignedInLlamaCpp(cp);
     }
 
     /** {@code \p{N}}: general categories Nd, Nl, No. */
@@ -133,7 +154,24 @@ final class PreTokenizer {
             return cp >= '0' && cp <= '9';
         }
         int type = Character.getType(cp);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+        return (type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER)
+                && !unassignedInLlamaCpp(cp);
+    }
+
+    private static boolean unassignedInLlamaCpp(int cp) {
+        int low = 0;
+        int high = UNASSIGNED_IN_LLAMA_CPP.length / 2 - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (cp < UNASSIGNED_IN_LLAMA_CPP[2 * mid]) {
+                high = mid - 1;
+            } else if (cp > UNASSIGNED_IN_LLAMA_CPP[2 * mid + 1]) {
+                low = mid + 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code \s} as llama.cpp defines it: the Unicode White_Space property. */
