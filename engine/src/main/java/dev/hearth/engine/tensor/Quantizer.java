@@ -84,7 +84,8 @@ public final class Quantizer {
 
     /** Stores {@code scale} as fp16 at {@code at} and returns the value a reader will see. */
     private static float putScale(byte[] block, int at, float scale, GgmlType type, int from) {
-        short half = Float.floatToFloat16(scale);
+        // An all-zero block gives −0 from extreme / −8; store +0 so it decodes to +0 like the input.
+        short half = Float.floatToFloat16(scale == 0 ? 0f : scale);
         float stored = Float.float16ToFloat(half);
         if (Float.isInfinite(stored)) {
             throw new IllegalArgumentException(type + " block at element " + from + " needs a scale of " + scale
