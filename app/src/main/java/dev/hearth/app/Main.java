@@ -1,10 +1,18 @@
 package dev.hearth.app;
 
-/** Entry point of the hearth command and the desktop app. */
+import dev.hearth.app.cli.HearthCommand;
+import java.io.PrintStream;
+
+/** Entry point of the hearth command (and, later, the desktop app). */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(0);
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns its exit code: 0 success, 1 error, 2 bad usage. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return HearthCommand.run(args, out, err, System.getenv());
     }
 }

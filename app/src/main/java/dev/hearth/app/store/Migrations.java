@@ -1,0 +1,109 @@
+package dev.hearth.app.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The schema, as the list of steps that build it. Step {@code n} takes a database from
+ * {@code PRAGMA user_version = n - 1} to {@code n} in one transaction; released steps are never edited,
+ * a change is a new step (the documents/chunks tables arrive as step 3).
+ */
+final class Migrations {
+    private Migrations() {}
+
+    static final List<List<String>> STEPS = List.of(
+            // 1: conversations as message trees, settings, known models.
+            List.of(
+                    """
+                    CREATE TABLE conversations (
+                      id INTEGER PRIMARY KEY,
+                      uuid TEXT NOT NULL UNIQUE,
+                      title TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL,
+                      pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+                      model TEXT,
+                      system_prompt TEXT,
+                      sampling_json TEXT CHECK (sampling_json IS NULL OR json_valid(sampling_json)),
+                      current_leaf_id INTEGER REFERENCES messages(id) ON DELETE SET NULL
+                    )""",
+                    """
+                    CREATE TABLE messages (
+                      id INTEGER PRIMARY KEY,
+                      uuid TEXT NOT NULL UNIQUE,
+                      conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                      parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+                      role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant', 'tool')),
+                      content TEXT NOT NULL DEFAULT '',
+                      created_at INTEGER NOT NULL,
+                      status TEXT NOT NULL DEFAULT 'complete' CHECK (status IN ('complete', 'streaming', 'interrupted'))
+                    )""",
+                    "CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at, id)",
+                    "CREATE INDEX messages_by_parent ON messages(parent_id)",
+                    "CREATE INDEX conversations_by_update ON conversations(updated_at)",
+                    "CREATE TABLE settings (key TEXT PRIMARY KEY, value_json TEXT NOT NULL CHECK (json_valid(value_json)))",
+                    """
+                    CREATE TABLE models (
+                      path TEXT PRIMARY KEY,
+                      name TEXT NOT NULL,
+                      size_bytes INTEGER NOT NULL,
+                      quant TEXT,
+                      last_used_at INTEGER
+                    )"""),
+            // 2: generation stats, the streaming writer's session, and full-text search.
+            List.of(
+                    "ALTER TABLE messages ADD COLUMN model TEXT",
+                    "ALTER TABLE messages ADD COLUMN tokens INTEGER",
+                    "ALTER TABLE messages ADD COLUMN tokens_per_second REAL",
+                    "ALTER TABLE messages ADD COLUMN stop_reason TEXT",
+                    "ALTER TABLE messages ADD COLUMN error TEXT",
+                    "ALTER TABLE messages ADD COLUMN writer_session TEXT",
+                    "CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming'",
+                    // Newest-first scans for one- and two-character searches stop after the first hits.
+                    "CREATE INDEX messages_by_time ON messages(created_at)",
+                    // Words for languages written with spaces, ranked by bm25.
+                    """
+                    CREATE VIRTUAL TABLE message_words USING fts5(
+                      content, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')""",
+                    // Every 3-character substring: Japanese, Chinese and parts of words.
+                    """
+                    CREATE VIRTUAL TABLE message_trigrams USING fts5(
+                      content, content = 'messages', content_rowid = 'id', tokenize = 'trigram')""",
+                    """
+                    CREATE TRIGGER messages_indexed AFTER INSERT ON messages BEGIN
+                      INSERT INTO message_words(rowid, content) VALUES (new.id, new.content);
+                      INSERT INTO message_trigrams(rowid, content) VALUES (new.id, new.content);
+                    END""",
+                    """
+                    CREATE TRIGGER messages_unindexed AFTER DELETE ON messages BEGIN
+                      INSERT INTO message_words(message_words, rowid, content) VALUES ('delete', old.id, old.content);
+                      INSERT INTO message_trigrams(message_trigrams, rowid, content) VALUES ('delete', old.id, old.content);
+                    END""",
+                    """
+                    CREATE TRIGGER messages_reindexed AFTER UPDATE OF content ON messages BEGIN
+                      INSERT INTO message_words(message_words, rowid, content) VALUES ('delete', old.id, old.content);
+                      INSERT INTO message_trigrams(message_trigrams, rowid, content) VALUES ('delete', old.id, old.content);
+                      INSERT INTO message_words(rowid, content) VALUES (new.id, new.content);
+                      INSERT INTO message_trigrams(rowid, content) VALUES (new.id, new.content);
+                    END""",
+                    "INSERT INTO message_words(message_words) VALUES ('rebuild')",
+                    "INSERT INTO message_trigrams(message_trigrams) VALUES ('rebuild')"));
+
+    static int latest() {
+        return STEPS.size();
+    }
+
+    /** Applies step {@code version} (1-based) and records it, inside the caller's transaction. */
+    static void apply(Connection connection, int version) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : STEPS.get(version - 1)) statement.execute(sql);
+            statement.execute("PRAGMA user_version = " + version);
+        }
+    }
+
+    static int version(Connection connection) throws SQLException {
+        return (int) Database.queryLong(connection, "PRAGMA user_version");
+    }
+}
