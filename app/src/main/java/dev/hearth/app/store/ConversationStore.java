@@ -167,7 +167,7 @@ public final class ConversationStore implements AutoCloseable {
         } catch (SQLException e) {
             int code = Database.primaryCode(e);
             if (code == 26 || code == 11) throw damaged(database, e.getMessage(), e);
-            throw Database.translate("check the database " + database, e);
+            throw Database.translate("open the database " + database, e);
         } finally {
             Database.closeQuietly(connection);
         }

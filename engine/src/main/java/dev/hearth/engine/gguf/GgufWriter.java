@@ -209,7 +209,8 @@ public final class GgufWriter {
                 for (int i = 0; i < tensors.size(); i++) {
                     PlannedTensor t = tensors.get(i);
                     // one mapping per tensor, so a multi-gigabyte file is never mapped at once
-                    try (Arena arena = Arena.ofConfined()) {
+                    // shared: a TensorContent may fill its slice from several threads
+                    try (Arena arena = Arena.ofShared()) {
                         MemorySegment target = channel.map(FileChannel.MapMode.READ_WRITE, dataOffset + offsets[i], t.byteSize(), arena);
                         t.content().writeTo(target);
                     }

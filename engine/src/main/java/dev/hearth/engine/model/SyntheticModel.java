@@ -3,6 +3,7 @@ package dev.hearth.engine.model;
 import dev.hearth.engine.gguf.GgufWriter;
 import dev.hearth.engine.tensor.GgmlType;
 import dev.hearth.engine.tensor.Quantizer;
+import dev.hearth.engine.tokenizer.ByteLevel;
 import dev.hearth.engine.tokenizer.Vocabulary;
 
 import java.io.IOException;
@@ -237,7 +238,7 @@ public final class SyntheticModel {
     public static Vocabulary smallVocabulary() {
         List<String> tokens = new ArrayList<>();
         for (int b = 0; b < 256; b++) {
-            tokens.add(byteToken(b));
+            tokens.add(String.valueOf(ByteLevel.charOf(b)));
         }
         String[] pieces = {"Ġt", "he", "Ġthe", "in", "er", "an", "on", "Ġa", "re", "en", "at", "ed", "nd", "Ġs", "Ġw",
                 "ing", "Ġand", "ll", "am", "Ġl", "ama", "Ġll", "Ġllama", "Ġo", "is", "Ġi", "ou", "or", "es", "Ġc"};
@@ -265,21 +266,5 @@ public final class SyntheticModel {
         Arrays.fill(types, firstControl, types.length, 3);
         return new Vocabulary(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
                 firstControl, firstControl + 5);
-    }
-
-    /** GPT-2's byte-level spelling: printable bytes stand for themselves, the others move to U+0100 onwards. */
-    private static String byteToken(int b) {
-        boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-        if (printable) {
-            return String.valueOf((char) b);
-        }
-        int shifted = 0;
-        for (int i = 0; i < b; i++) {
-            boolean p = (i >= '!' && i <= '~') || (i >= 0xA1 && i <= 0xAC) || (i >= 0xAE && i <= 0xFF);
-            if (!p) {
-                shifted++;
-            }
-        }
-        return String.valueOf((char) (256 + shifted));
     }
 }

@@ -6,7 +6,7 @@ package dev.hearth.engine.tokenizer;
  * bytes stand for themselves; the other 68 bytes (controls, space, DEL, NBSP, soft hyphen) are
  * shifted to U+0100 and up, in byte order.
  */
-final class ByteLevel {
+public final class ByteLevel {
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final byte[] CHAR_TO_BYTE = new byte[324];
     private static final boolean[] IS_BYTE_CHAR = new boolean[324];
@@ -25,7 +25,8 @@ final class ByteLevel {
     private ByteLevel() {
     }
 
-    static char charOf(int unsignedByte) {
+    /** The character that spells one byte in token strings (e.g. ' ' is written 'Ġ'). */
+    public static char charOf(int unsignedByte) {
         return BYTE_TO_CHAR[unsignedByte];
     }
 

@@ -27,12 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LlamaCppReferenceTest {
 
-    /** The quantizations with a fixture, and the logit tolerance each is held to. */
+    /**
+     * The quantizations with a fixture, and the logit tolerance each is held to: about twice the largest
+     * difference measured (F16 0.0021, BF16 0.011, Q8_0 0.038, Q4_0 0.029; see docs/engine-conformance.md),
+     * tight enough that most steps have a clear winner whose token must match.
+     */
     enum Case {
-        F16(QuantMix.F16, 0.03),
-        BF16(QuantMix.BF16, 0.05),
-        Q8_0(QuantMix.Q8_0, 0.20),
-        Q4_0(QuantMix.Q4_0, 0.20);
+        F16(QuantMix.F16, 0.01),
+        BF16(QuantMix.BF16, 0.03),
+        Q8_0(QuantMix.Q8_0, 0.08),
+        Q4_0(QuantMix.Q4_0, 0.08);
 
         final QuantMix mix;
         final double tolerance;
@@ -96,7 +100,16 @@ class LlamaCppReferenceTest {
                 }
                 String date = chat.has("date_string") ? chat.get("date_string").asText() : null;
                 assertEquals(chat.get("rendered").asText(), format.render(messages, date, true), id + " rendering");
-                assertArrayEquals(LlamaCppReference.ints(chat.get("tokens")), format.encode(messages, date, true), id + " tokens");
+                int[] ours = format.encode(messages, date, true);
+                if (id.equals("user_types_control_text")) {
+                    // llama.cpp tokenizes the rendered text with control tokens on, so the user's typed
+                    // "<|eot_id|>" ends the turn there; ours keeps user text ordinary on purpose.
+                    int eot = format.stopTokens().stream().filter(t -> t == model.vocabulary().eosId()).findFirst().orElseThrow();
+                    assertEquals(2, java.util.Arrays.stream(ours).filter(t -> t == eot).count(), id + ": only the template's own <|eot_id|>s");
+                    assertEquals(3, java.util.Arrays.stream(LlamaCppReference.ints(chat.get("tokens"))).filter(t -> t == eot).count());
+                } else {
+                    assertArrayEquals(LlamaCppReference.ints(chat.get("tokens")), ours, id + " tokens");
+                }
             }
         }
     }
@@ -132,8 +145,8 @@ class LlamaCppReferenceTest {
             }
             assertFalse(failures.isEmpty(), "a forward pass with " + wrong + " RoPE must not pass the llama.cpp comparison");
             if (wrong == Forward.Rope.UNSCALED) {
-                assertTrue(failures.stream().allMatch(f -> f.startsWith("long")),
-                        "ignoring rope_freqs should only show at long positions, but: " + failures.get(0));
+                assertTrue(failures.stream().anyMatch(f -> f.startsWith("long_chat_1500")),
+                        "ignoring rope_freqs must show at long positions");
             }
         }
     }

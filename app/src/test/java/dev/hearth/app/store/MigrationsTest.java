@@ -1,0 +1,96 @@
+package dev.hearth.app.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MigrationsTest {
+    @TempDir Path dir;
+
+    /** A database as a Hearth with schema {@code version} left it, with a conversation in it. */
+    private Path databaseAtVersion(int version) throws Exception {
+        Path database = dir.resolve("hearth.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database); Statement s = c.createStatement()) {
+            for (int step = 1; step <= version; step++) Migrations.apply(c, step);
+            s.execute("INSERT INTO conversations(uuid, title, created_at, updated_at) VALUES ('c-1', 'Old chat', 1000, 2000)");
+            s.execute("INSERT INTO messages(uuid, conversation_id, parent_id, role, content, created_at) VALUES ('m-1', 1, NULL, 'user', '東京の天気を教えて', 1000)");
+            s.execute("INSERT INTO messages(uuid, conversation_id, parent_id, role, content, created_at, status) VALUES ('m-2', 1, 1, 'assistant', 'It is sunny in Tokyo', 1500, 'streaming')");
+            s.execute("UPDATE conversations SET current_leaf_id = 2");
+        }
+        return database;
+    }
+
+    @Test
+    void upgradesEveryEarlierVersionWithItsDataAfterBackingItUp() throws Exception {
+        for (int version = 1; version < Migrations.latest(); version++) {
+            Path database = databaseAtVersion(version);
+            try (ConversationStore store = ConversationStore.open(database)) {
+                assertEquals(List.of("Old chat"), store.listConversations().stream().map(ConversationSummary::title).toList());
+                assertEquals(2, store.currentBranch(1).size());
+                assertEquals("m-1", store.search("東京", 5).getFirst().messageUuid());
+                assertEquals("m-2", store.search("sunny", 5).getFirst().messageUuid());
+                assertEquals(MessageStatus.INTERRUPTED, store.message(2).status(), "a reply streaming before the upgrade is kept as interrupted");
+                assertEquals(List.of("ok"), store.integrityCheck());
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database)) {
+                assertEquals(Migrations.latest(), Migrations.version(c));
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                Path backup = files.filter(p -> p.getFileName().toString().startsWith("hearth.db.before-v" + Migrations.latest())).findFirst().orElseThrow();
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + backup);
+                     ResultSet rows = c.createStatement().executeQuery("SELECT content FROM messages WHERE uuid = 'm-1'")) {
+                    assertEquals(version, Migrations.version(c));
+                    assertTrue(rows.next());
+                    assertEquals("東京の天気を教えて", rows.getString(1));
+                }
+                Files.delete(backup);
+            }
+            Files.delete(database);
+        }
+    }
+
+    @Test
+    void aNewDatabaseStartsAtTheLatestVersionWithoutABackup() throws Exception {
+        Path database = dir.resolve("hearth.db");
+        ConversationStore.open(database).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database)) {
+            assertEquals(Migrations.latest(), Migrations.version(c));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains("before")));
+        }
+    }
+
+    @Test
+    void refusesADatabaseFromANewerHearthAndLeavesItAlone() throws Exception {
+        Path database = databaseAtVersion(Migrations.latest());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = " + (Migrations.latest() + 1));
+        }
+        byte[] before = Files.readAllBytes(database);
+        StoreException e = assertThrows(StoreException.class, () -> ConversationStore.open(database));
+        assertTrue(e.getMessage().contains("was written by a newer Hearth (schema version " + (Migrations.latest() + 1)), e.getMessage());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(database)));
+    }
+
+    @Test
+    void refusesAnSQLiteDatabaseThatIsNotHearths() throws Exception {
+        Path database = dir.resolve("hearth.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE invoices(id INTEGER PRIMARY KEY, amount REAL)");
+        }
+        StoreException e = assertThrows(StoreException.class, () -> ConversationStore.open(database));
+        assertTrue(e.getMessage().contains("is an SQLite database but not a Hearth one"), e.getMessage());
+    }
+}
