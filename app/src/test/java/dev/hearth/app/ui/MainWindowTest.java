@@ -73,10 +73,15 @@ class MainWindowTest extends FxRobot {
     }
 
     private void presetModel(int maxTokens) {
+        presetModel(maxTokens, 512);
+    }
+
+    /** A long context lets the tiny model stream for seconds, long enough to be stopped. */
+    private void presetModel(int maxTokens, int context) {
         try (ConversationStore store = ConversationStore.open(DataDir.prepare(dataDir))) {
             AppSettings d = AppSettings.defaults(Locale.ENGLISH).withModelPath(model.toString());
             new SettingsRepository(store, Locale.ENGLISH).save(new AppSettings(d.systemPrompt(), d.temperature(), d.topP(), d.topK(),
-                    d.minP(), d.repeatPenalty(), 5, maxTokens, 512, 1, d.theme(), d.language(), d.modelPath()));
+                    d.minP(), d.repeatPenalty(), 5, maxTokens, context, 1, d.theme(), d.language(), d.modelPath()));
         }
     }
 
@@ -131,7 +136,9 @@ class MainWindowTest extends FxRobot {
 
     @Test
     void sendsStreamsAndStopsWithEscape() throws Exception {
-        openWithModel(100_000);
+        presetModel(100_000, 8192);
+        open();
+        waitUntil(() -> !lookup("#composer").query().isDisabled());
         clickOn("#composer").write("Tell me a long story").type(KeyCode.ENTER);
         waitUntil(() -> window.chat().messages().size() == 2 && !window.chat().messages().getLast().content().isEmpty());
         assertTrue(lookup("#stop").query().isVisible(), "Stop shows while the reply streams");
