@@ -59,7 +59,9 @@ public final class ModelHost implements AutoCloseable {
         try {
             model = LlamaModel.load(file);
         } catch (IOException | RuntimeException e) {
-            throw new ModelRefusedException("Cannot use " + file + " as a model: " + sentenceBody(e) + ".", e);
+            String reason = sentenceBody(e);
+            String named = file.getFileName() + ": ";
+            throw new ModelRefusedException("Cannot use " + file + " as a model: " + (reason.startsWith(named) ? reason.substring(named.length()) : reason) + ".", e);
         }
         try {
             int trained = model.config().trainedContext();

@@ -99,10 +99,15 @@ public final class HearthCommand {
 
     static String usage() {
         StringBuilder text = new StringBuilder("usage: hearth [--data-dir D] COMMAND ...\n\n");
-        int width = COMMANDS.stream().mapToInt(c -> (c.name() + " " + c.synopsis()).length()).max().orElse(0);
+        // Commands with many options would push every summary off the screen: theirs go on the next line.
+        int width = COMMANDS.stream().mapToInt(c -> (c.name() + " " + c.synopsis()).strip().length()).filter(n -> n <= 60).max().orElse(0);
         for (Subcommand command : COMMANDS) {
             String left = (command.name() + " " + command.synopsis()).strip();
-            text.append("  ").append(left).append(" ".repeat(width - left.length() + 2)).append(command.summary()).append('\n');
+            if (left.length() > width) {
+                text.append("  ").append(left).append('\n').append(" ".repeat(width + 4)).append(command.summary()).append('\n');
+            } else {
+                text.append("  ").append(left).append(" ".repeat(width - left.length() + 2)).append(command.summary()).append('\n');
+            }
         }
         text.append("\nThe data folder is --data-dir, else $HEARTH_HOME, else $XDG_DATA_HOME/hearth (~/.local/share/hearth).\n");
         return text.toString();
