@@ -1,5 +1,6 @@
 package dev.hearth.app.cli;
 
+import dev.hearth.app.api.ApiServer;
 import dev.hearth.app.store.DataDir;
 import dev.hearth.app.store.StoreException;
 import java.io.PrintStream;
@@ -31,7 +32,17 @@ public final class HearthCommand {
             new Subcommand("db backup", "FILE", "write a consistent copy of the database, even while Hearth runs",
                     Set.of(), Set.of(), 1, 1, DbCommands::backup),
             new Subcommand("bench search", "[--messages N] [--seed S] [--json]", "time searches over a generated store of N messages",
-                    Set.of("--messages", "--seed"), Set.of("--json"), 0, 0, SearchBench::run));
+                    Set.of("--messages", "--seed"), Set.of("--json"), 0, 0, SearchBench::run),
+            new Subcommand("ask", "--model M [--conversation ID] [--context N] [--max-tokens N] [--temperature T] [--seed S] [--threads N] MESSAGE",
+                    "answer MESSAGE with the model, streaming to stdout; the turn is stored (a new conversation unless --conversation)",
+                    Set.of("--model", "--conversation", "--context", "--max-tokens", "--temperature", "--seed", "--threads"), Set.of(), 1, 1, AskCommand::run),
+            new Subcommand("serve", "[--port P] [--model M] [--context N] [--queue N] [--threads N]",
+                    "run the OpenAI-compatible local API on 127.0.0.1 (default port " + ApiServer.DEFAULT_PORT + ") until stopped",
+                    Set.of("--port", "--model", "--context", "--queue", "--threads"), Set.of(), 0, 0, ApiCommands::serve),
+            new Subcommand("api-token", "[--rotate]", "print the local API's bearer token (made on first use; --rotate replaces it)",
+                    Set.of(), Set.of("--rotate"), 0, 0, ApiCommands::token),
+            new Subcommand("privacy log", "[--json]", "list every network connection Hearth made or accepted (normally none)",
+                    Set.of(), Set.of("--json"), 0, 0, ApiCommands::connections));
 
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         List<String> words = Arrays.asList(args);
@@ -69,7 +80,7 @@ public final class HearthCommand {
             err.println("hearth: " + e.getMessage());
             err.print(usage());
             return 2;
-        } catch (StoreException e) {
+        } catch (StoreException | CommandFailure e) {
             err.println(e.getMessage());
             return 1;
         } catch (Exception e) {
@@ -88,10 +99,15 @@ public final class HearthCommand {
 
     static String usage() {
         StringBuilder text = new StringBuilder("usage: hearth [--data-dir D] COMMAND ...\n\n");
-        int width = COMMANDS.stream().mapToInt(c -> (c.name() + " " + c.synopsis()).length()).max().orElse(0);
+        // Commands with many options would push every summary off the screen: theirs go on the next line.
+        int width = COMMANDS.stream().mapToInt(c -> (c.name() + " " + c.synopsis()).strip().length()).filter(n -> n <= 60).max().orElse(0);
         for (Subcommand command : COMMANDS) {
             String left = (command.name() + " " + command.synopsis()).strip();
-            text.append("  ").append(left).append(" ".repeat(width - left.length() + 2)).append(command.summary()).append('\n');
+            if (left.length() > width) {
+                text.append("  ").append(left).append('\n').append(" ".repeat(width + 4)).append(command.summary()).append('\n');
+            } else {
+                text.append("  ").append(left).append(" ".repeat(width - left.length() + 2)).append(command.summary()).append('\n');
+            }
         }
         text.append("\nThe data folder is --data-dir, else $HEARTH_HOME, else $XDG_DATA_HOME/hearth (~/.local/share/hearth).\n");
         return text.toString();
