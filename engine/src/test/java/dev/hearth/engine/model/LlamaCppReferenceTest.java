@@ -7,6 +7,7 @@ import dev.hearth.engine.chat.Role;
 import dev.hearth.engine.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -133,6 +134,19 @@ class LlamaCppReferenceTest {
             }
             assertTrue(failures.isEmpty(), c + " (tolerance " + c.tolerance + ", max diff " + maxDiff + "):\n"
                     + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+        }
+    }
+
+    @Test
+    void agreesWithLlamaCppPastTheOriginalEightThousandTokenContext() throws Exception {
+        Case c = Case.Q8_0;
+        LlamaCppReference ref = LlamaCppReference.load("tiny-q8_0-long.json");
+        try (LlamaModel model = model(c, ref)) {
+            JsonNode chat = ref.root.get("chats").get(0);
+            assertTrue(chat.get("tokens").size() > 12_000, "the case must reach positions past 12,000");
+            LlamaCppReference.ChatComparison result = LlamaCppReference.compare(chat, model, Forward.Rope.LLAMA, pool, c.tolerance);
+            System.out.printf("long context: max |logit diff| %.4f over %d logits%n", result.maxDiff(), result.logitsCompared());
+            assertTrue(result.failures().isEmpty(), String.join("\n", result.failures()));
         }
     }
 
