@@ -180,7 +180,8 @@ public final class DocumentIndexer implements AutoCloseable {
             List<NewChunk> rows = new ArrayList<>(chunks.size());
             for (int i = 0; i < chunks.size(); i++) {
                 Chunk chunk = chunks.get(i);
-                rows.add(new NewChunk(chunk.page(), chunk.heading(), chunk.text(), vectors[i]));
+                rows.add(new NewChunk(chunk.page(), chunk.heading(), chunk.text(),
+                        QueryTerms.bigramText(chunk.heading() == null ? chunk.text() : chunk.heading() + "\n" + chunk.text()), vectors[i]));
             }
             store.saveDocument(library.id(), file, size, modified, sha256, document.pages(), rows);
             int pages = document.pages() == null ? 1 : document.pages();

@@ -44,6 +44,7 @@ public final class DocumentRetriever {
         if (mode != Mode.EMBEDDINGS) {
             lists.add(store.rankWords(terms.wordMatch(), ids, CANDIDATES).stream().map(RankedChunk::chunkId).toList());
             lists.add(store.rankTrigrams(terms.trigramMatch(), ids, CANDIDATES).stream().map(RankedChunk::chunkId).toList());
+            lists.add(store.rankBigrams(terms.bigramMatch(), ids, CANDIDATES).stream().map(RankedChunk::chunkId).toList());
         }
         if (mode == Mode.EMBEDDINGS || (mode == Mode.HYBRID && !QueryTerms.mostlyCjk(query))) {
             lists.add(nearest(embedder.embed(query), vectors(libraries), CANDIDATES));
@@ -68,10 +69,13 @@ public final class DocumentRetriever {
             key.append(library.id()).append('@').append(library.revision()).append(';');
         }
         // A library's revision changes with every document change, so a stale table is never used.
-        return vectorCache.computeIfAbsent(key.toString(), k -> {
+        ChunkVectors cached = vectorCache.get(key.toString());
+        if (cached == null) {
             vectorCache.clear();
-            return store.vectors(libraries.stream().map(Library::id).toList());
-        });
+            cached = store.vectors(libraries.stream().map(Library::id).toList());
+            vectorCache.put(key.toString(), cached);
+        }
+        return cached;
     }
 
     static List<Long> nearest(float[] query, ChunkVectors table, int k) {

@@ -10,10 +10,10 @@ import java.util.Set;
  * A question turned into full-text queries. Words of scripts written with spaces go to the word index as
  * alternatives ({@code OR}: a question shares some words with its answer, rarely all), without English
  * function words. Japanese and Chinese text has no spaces, so each run of it becomes its overlapping
- * three-character pieces for the trigram index; pieces made only of hiragana (particles and endings such
- * as のは or ですか) are left out as they match almost everything.
+ * two- and three-character pieces for the bigram and trigram indexes; pieces made only of hiragana
+ * (particles and endings such as のは or ですか) are left out as they match almost everything.
  */
-record QueryTerms(List<String> words, List<String> trigrams) {
+record QueryTerms(List<String> words, List<String> bigrams, List<String> trigrams) {
 
     private static final Set<String> STOP_WORDS = Set.of(
             "a", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from", "has", "have", "how", "i",
@@ -23,6 +23,7 @@ record QueryTerms(List<String> words, List<String> trigrams) {
 
     static QueryTerms of(String query) {
         Set<String> words = new LinkedHashSet<>();
+        Set<String> bigrams = new LinkedHashSet<>();
         Set<String> trigrams = new LinkedHashSet<>();
         StringBuilder word = new StringBuilder();
         StringBuilder cjk = new StringBuilder();
@@ -31,16 +32,16 @@ record QueryTerms(List<String> words, List<String> trigrams) {
                 addWord(words, word);
                 cjk.appendCodePoint(cp);
             } else if (Character.isLetterOrDigit(cp)) {
-                addTrigrams(trigrams, cjk);
+                addPieces(bigrams, trigrams, cjk);
                 word.appendCodePoint(cp);
             } else {
                 addWord(words, word);
-                addTrigrams(trigrams, cjk);
+                addPieces(bigrams, trigrams, cjk);
             }
         });
         addWord(words, word);
-        addTrigrams(trigrams, cjk);
-        return new QueryTerms(List.copyOf(words), List.copyOf(trigrams));
+        addPieces(bigrams, trigrams, cjk);
+        return new QueryTerms(List.copyOf(words), List.copyOf(bigrams), List.copyOf(trigrams));
     }
 
     private static void addWord(Set<String> words, StringBuilder word) {
@@ -49,14 +50,42 @@ record QueryTerms(List<String> words, List<String> trigrams) {
         if (lower.length() >= 2 && !STOP_WORDS.contains(lower)) words.add(lower);
     }
 
-    private static void addTrigrams(Set<String> trigrams, StringBuilder run) {
+    private static void addPieces(Set<String> bigrams, Set<String> trigrams, StringBuilder run) {
         int[] cps = run.codePoints().toArray();
         run.setLength(0);
-        for (int i = 0; i + 3 <= cps.length; i++) {
-            boolean allHiragana = true;
-            for (int j = i; j < i + 3; j++) allHiragana &= Character.UnicodeScript.of(cps[j]) == Character.UnicodeScript.HIRAGANA;
-            if (!allHiragana) trigrams.add(new String(cps, i, 3));
+        if (cps.length == 1) bigrams.add(new String(cps, 0, 1));
+        for (int size = 2; size <= 3; size++) {
+            for (int i = 0; i + size <= cps.length; i++) {
+                if (!allHiragana(cps, i, size)) (size == 2 ? bigrams : trigrams).add(new String(cps, i, size));
+            }
         }
+    }
+
+    private static boolean allHiragana(int[] cps, int from, int size) {
+        for (int j = from; j < from + size; j++) if (Character.UnicodeScript.of(cps[j]) != Character.UnicodeScript.HIRAGANA) return false;
+        return true;
+    }
+
+    /**
+     * The Japanese/Chinese text of a chunk as overlapping two-character terms separated by spaces (a run of
+     * one character stays one term), for the bigram index; other scripts are left out.
+     */
+    static String bigramText(String text) {
+        StringBuilder terms = new StringBuilder();
+        int[] cps = text.codePoints().toArray();
+        int i = 0;
+        while (i < cps.length) {
+            if (!(DocumentReader.isCjk(cps[i]) && Character.isLetterOrDigit(cps[i]))) {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < cps.length && DocumentReader.isCjk(cps[end]) && Character.isLetterOrDigit(cps[end])) end++;
+            if (end - i == 1) terms.appendCodePoint(cps[i]).append(' ');
+            for (int j = i; j + 2 <= end; j++) terms.appendCodePoint(cps[j]).appendCodePoint(cps[j + 1]).append(' ');
+            i = end;
+        }
+        return terms.toString().strip();
     }
 
     /** True when most letters of the query are Japanese/Chinese, where the English embedding model cannot help. */
@@ -68,6 +97,10 @@ record QueryTerms(List<String> words, List<String> trigrams) {
 
     String wordMatch() {
         return orOf(words);
+    }
+
+    String bigramMatch() {
+        return orOf(bigrams);
     }
 
     String trigramMatch() {
@@ -85,6 +118,7 @@ record QueryTerms(List<String> words, List<String> trigrams) {
     List<String> all() {
         List<String> all = new ArrayList<>(words);
         all.addAll(trigrams);
+        all.addAll(bigrams);
         return all;
     }
 }

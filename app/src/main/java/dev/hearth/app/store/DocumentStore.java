@@ -35,8 +35,11 @@ public final class DocumentStore {
     public record StoredDocument(long id, Path path, long sizeBytes, long modifiedAt, String sha256, Integer pages, String error,
                                  int chunks) {}
 
-    /** One chunk to store: {@code page} is 1-based or null, {@code heading} the heading path ("A › B") or null. */
-    public record NewChunk(Integer page, String heading, String content, float[] embedding) {}
+    /**
+     * One chunk to store: {@code page} is 1-based or null, {@code heading} the heading path ("A › B") or null,
+     * {@code bigrams} its Japanese/Chinese text as space-separated two-character terms (empty when it has none).
+     */
+    public record NewChunk(Integer page, String heading, String content, String bigrams, float[] embedding) {}
 
     public record StoredChunk(long id, Path file, Integer page, String heading, String content) {}
 
@@ -131,9 +134,11 @@ public final class DocumentStore {
                 for (NewChunk chunk : chunks) {
                     Database.bind(insert, documentId, ordinal++, chunk.page(), chunk.heading(), chunk.content(),
                             chunk.embedding() == null ? null : toBytes(chunk.embedding()));
-                    insert.addBatch();
+                    insert.executeUpdate();
+                    if (!chunk.bigrams().isEmpty()) {
+                        Database.update(c, "INSERT INTO chunk_bigrams(rowid, terms) VALUES (last_insert_rowid(), ?)", chunk.bigrams());
+                    }
                 }
-                insert.executeBatch();
             }
             return null;
         });
@@ -196,6 +201,11 @@ public final class DocumentStore {
         return rank("chunk_words", match, libraryIds, limit);
     }
 
+    /** Best chunks of the libraries for an FTS5 query on the two-character index of Japanese/Chinese text, best first. */
+    public List<RankedChunk> rankBigrams(String match, Collection<Long> libraryIds, int limit) {
+        return rank("chunk_bigrams", match, libraryIds, limit);
+    }
+
     /** Best chunks of the libraries for an FTS5 query on the trigram index (Japanese, Chinese, parts of words), best first. */
     public List<RankedChunk> rankTrigrams(String match, Collection<Long> libraryIds, int limit) {
         return rank("chunk_trigrams", match, libraryIds, limit);
@@ -204,7 +214,8 @@ public final class DocumentStore {
     private List<RankedChunk> rank(String index, String match, Collection<Long> libraryIds, int limit) {
         if (libraryIds.isEmpty() || match.isBlank()) return List.of();
         // The heading weighs twice the text: a question often names the section it is about.
-        String sql = "SELECT f.rowid, bm25(" + index + ", 2.0, 1.0) AS score FROM " + index + " f JOIN chunks k ON k.id = f.rowid"
+        String weights = index.equals("chunk_bigrams") ? "" : ", 2.0, 1.0";
+        String sql = "SELECT f.rowid, bm25(" + index + weights + ") AS score FROM " + index + " f JOIN chunks k ON k.id = f.rowid"
                 + " JOIN documents d ON d.id = k.document_id WHERE " + index + " MATCH ? AND d.library_id IN (" + idList(libraryIds)
                 + ") ORDER BY score LIMIT ?";
         return db.read("search the documents", c -> {

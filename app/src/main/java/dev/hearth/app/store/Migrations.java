@@ -137,6 +137,11 @@ final class Migrations {
                     """
                     CREATE VIRTUAL TABLE chunk_trigrams USING fts5(
                       heading, content, content = 'chunks', content_rowid = 'id', tokenize = 'trigram')""",
+                    // Japanese/Chinese as overlapping two-character words (most Japanese words are two kanji, below the
+                    // trigram size); the text is computed in Java when a chunk is saved, so the table holds no content of its own.
+                    """
+                    CREATE VIRTUAL TABLE chunk_bigrams USING fts5(
+                      terms, content = '', contentless_delete = 1, tokenize = 'unicode61')""",
                     // Chunks are never updated in place: a changed file replaces its chunks.
                     """
                     CREATE TRIGGER chunks_indexed AFTER INSERT ON chunks BEGIN
@@ -147,6 +152,7 @@ final class Migrations {
                     CREATE TRIGGER chunks_unindexed AFTER DELETE ON chunks BEGIN
                       INSERT INTO chunk_words(chunk_words, rowid, heading, content) VALUES ('delete', old.id, old.heading, old.content);
                       INSERT INTO chunk_trigrams(chunk_trigrams, rowid, heading, content) VALUES ('delete', old.id, old.heading, old.content);
+                      DELETE FROM chunk_bigrams WHERE rowid = old.id;
                     END""",
                     """
                     CREATE TABLE conversation_libraries (
