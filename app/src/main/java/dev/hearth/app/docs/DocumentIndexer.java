@@ -17,7 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -208,7 +208,7 @@ public final class DocumentIndexer implements AutoCloseable {
 
     /** Supported, non-hidden files under the library's sources, with their sizes, in path order. */
     private static Map<Path, Long> listFiles(Library library, List<Path> sources) {
-        Map<Path, Long> files = new LinkedHashMap<>();
+        Map<Path, Long> files = new TreeMap<>();
         for (Path source : sources) {
             if (Files.isRegularFile(source)) {
                 try {
