@@ -44,7 +44,9 @@ public final class HearthCommand {
             new Subcommand("docs eval", "DIR [--json]", "recall@5 of bm25, embeddings and hybrid retrieval on an evaluation set",
                     Set.of(), Set.of("--json"), 1, 1, DocsCommands::eval),
             new Subcommand("bench search", "[--messages N] [--seed S] [--json]", "time searches over a generated store of N messages",
-                    Set.of("--messages", "--seed"), Set.of("--json"), 0, 0, SearchBench::run));
+                    Set.of("--messages", "--seed"), Set.of("--json"), 0, 0, SearchBench::run),
+            new Subcommand("bench docs", "[--chunks N] [--seed S] [--json]", "time document retrieval over a generated library of N chunks",
+                    Set.of("--chunks", "--seed"), Set.of("--json"), 0, 0, DocsBench::run));
 
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         List<String> words = Arrays.asList(args);

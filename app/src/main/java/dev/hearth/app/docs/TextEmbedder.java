@@ -34,11 +34,11 @@ public final class TextEmbedder {
         return instance;
     }
 
-    float[] embed(String text) {
+    public float[] embed(String text) {
         return normalized(model.embed(text).content());
     }
 
-    float[][] embedAll(List<String> texts) {
+    public float[][] embedAll(List<String> texts) {
         List<Embedding> embeddings = model.embedAll(texts.stream().map(TextSegment::from).toList()).content();
         float[][] vectors = new float[embeddings.size()][];
         for (int i = 0; i < vectors.length; i++) vectors[i] = normalized(embeddings.get(i));
