@@ -3,11 +3,15 @@ package dev.hearth.app;
 import dev.hearth.app.cli.HearthCommand;
 import java.io.PrintStream;
 
-/** Entry point of the hearth command (and, later, the desktop app). */
+/** Entry point of the hearth command; with no arguments it opens the desktop window. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length == 0) {
+            dev.hearth.app.ui.HearthApp.open(null);
+            System.exit(0);
+        }
         System.exit(run(args, System.out, System.err));
     }
 

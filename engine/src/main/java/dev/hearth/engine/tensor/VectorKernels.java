@@ -17,7 +17,7 @@ import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
-import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
+import static jdk.incubator.vector.VectorOperators.B2I;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -85,7 +85,7 @@ final class VectorKernels {
     }
 
     private static IntVector widen(ByteVector bytes, int part) {
-        return (IntVector) bytes.convertShape(ZERO_EXTEND_B2I, I, part);
+        return ((IntVector) bytes.convertShape(B2I, I, part)).and(0xFF);
     }
 
     private static FloatVector toFloat(IntVector v) {
@@ -342,6 +342,11 @@ final class VectorKernels {
     }
 
     static final class Q5KKernel implements RowKernel {
+        /** The 5-bit code of the k-th (0: low nibble, 1: high nibble) sub-block, its fifth bit at bit k of {@code high}. */
+        private static IntVector code5(IntVector packed, IntVector high, int k) {
+            return packed.lanewise(LSHR, 4 * k).and(0xF).or(high.lanewise(LSHR, k).and(1).lanewise(LSHL, 4));
+        }
+
         @Override
         public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
             int nb = blocks(GgmlType.Q5_K, n);
@@ -364,10 +369,8 @@ final class VectorKernels {
                             IntVector q = widen(packed, p);
                             IntVector h = widen(highBits, p).lanewise(LSHR, 2 * c);
                             int e = xb + 64 * c + g + p * L;
-                            IntVector q0 = q.and(0xF).or(h.and(1).lanewise(LSHL, 4));
-                            IntVector q1 = q.lanewise(LSHR, 4).or(h.and(2).lanewise(LSHL, 3));
-                            acc0 = toFloat(q0).fma(scale0, min0).fma(xs(x, e), acc0);
-                            acc1 = toFloat(q1).fma(scale1, min1).fma(xs(x, e + 32), acc1);
+                            acc0 = toFloat(code5(q, h, 0)).fma(scale0, min0).fma(xs(x, e), acc0);
+                            acc1 = toFloat(code5(q, h, 1)).fma(scale1, min1).fma(xs(x, e + 32), acc1);
                         }
                     }
                 }
@@ -395,10 +398,8 @@ final class VectorKernels {
                             IntVector q = widen(packed, p);
                             IntVector h = widen(highBits, p).lanewise(LSHR, 2 * c);
                             int e = ob + 64 * c + g + p * L;
-                            IntVector q0 = q.and(0xF).or(h.and(1).lanewise(LSHL, 4));
-                            IntVector q1 = q.lanewise(LSHR, 4).or(h.and(2).lanewise(LSHL, 3));
-                            toFloat(q0).mul(scale0).sub(min0).intoArray(out, e);
-                            toFloat(q1).mul(scale1).sub(min1).intoArray(out, e + 32);
+                            toFloat(code5(q, h, 0)).mul(scale0).sub(min0).intoArray(out, e);
+                            toFloat(code5(q, h, 1)).mul(scale1).sub(min1).intoArray(out, e + 32);
                         }
                     }
                 }
@@ -407,6 +408,16 @@ final class VectorKernels {
     }
 
     static final class Q6KKernel implements RowKernel {
+        /**
+         * The signed codes (q − 32) of quarter k of a 128-element half: quarters 0 and 2 take the low and high
+         * nibbles of the first 32 low-bit bytes, quarters 1 and 3 those of the next 32; bits 2k..2k+1 of the high-bit
+         * byte are bits 4..5 of the code.
+         */
+        private static IntVector quarter(IntVector lowA, IntVector lowB, IntVector high, int k) {
+            IntVector low = (k % 2 == 0 ? lowA : lowB).lanewise(LSHR, 4 * (k / 2)).and(0xF);
+            return low.or(high.lanewise(LSHR, 2 * k).and(3).lanewise(LSHL, 4)).sub(32);
+        }
+
         private static float scale(MemorySegment w, long at, float d, int element) {
             return d * w.get(ValueLayout.JAVA_BYTE, at + Q6K_SCALES + element / 16);
         }
@@ -430,14 +441,15 @@ final class VectorKernels {
                             IntVector bq = widen(lowB, p);
                             IntVector h = widen(highBits, p);
                             int e = 128 * half + g + p * L;
-                            FloatVector q0 = toFloat(a.and(0xF).or(h.lanewise(LSHL, 4).and(0x30)).sub(32));
-                            FloatVector q1 = toFloat(bq.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32));
-                            FloatVector q2 = toFloat(a.lanewise(LSHR, 4).or(h.and(0x30)).sub(32));
-                            FloatVector q3 = toFloat(bq.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2).and(0x30)).sub(32));
-                            acc0 = q0.mul(scale(w, at, d, e)).fma(xs(x, xb + e), acc0);
-                            acc1 = q1.mul(scale(w, at, d, e + 32)).fma(xs(x, xb + e + 32), acc1);
-                            acc0 = q2.mul(scale(w, at, d, e + 64)).fma(xs(x, xb + e + 64), acc0);
-                            acc1 = q3.mul(scale(w, at, d, e + 96)).fma(xs(x, xb + e + 96), acc1);
+                            for (int k = 0; k < 4; k++) {
+                                FloatVector q = toFloat(quarter(a, bq, h, k));
+                                FloatVector product = q.mul(scale(w, at, d, e + 32 * k));
+                                if (k % 2 == 0) {
+                                    acc0 = product.fma(xs(x, xb + e + 32 * k), acc0);
+                                } else {
+                                    acc1 = product.fma(xs(x, xb + e + 32 * k), acc1);
+                                }
+                            }
                         }
                     }
                 }
@@ -462,14 +474,9 @@ final class VectorKernels {
                             IntVector bq = widen(lowB, p);
                             IntVector h = widen(highBits, p);
                             int e = 128 * half + g + p * L;
-                            toFloat(a.and(0xF).or(h.lanewise(LSHL, 4).and(0x30)).sub(32))
-                                    .mul(scale(w, at, d, e)).intoArray(out, ob + e);
-                            toFloat(bq.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32))
-                                    .mul(scale(w, at, d, e + 32)).intoArray(out, ob + e + 32);
-                            toFloat(a.lanewise(LSHR, 4).or(h.and(0x30)).sub(32))
-                                    .mul(scale(w, at, d, e + 64)).intoArray(out, ob + e + 64);
-                            toFloat(bq.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2).and(0x30)).sub(32))
-                                    .mul(scale(w, at, d, e + 96)).intoArray(out, ob + e + 96);
+                            for (int k = 0; k < 4; k++) {
+                                toFloat(quarter(a, bq, h, k)).mul(scale(w, at, d, e + 32 * k)).intoArray(out, ob + e + 32 * k);
+                            }
                         }
                     }
                 }

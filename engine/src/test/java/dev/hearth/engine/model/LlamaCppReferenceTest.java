@@ -36,7 +36,10 @@ class LlamaCppReferenceTest {
         F16(QuantMix.F16, 0.01),
         BF16(QuantMix.BF16, 0.03),
         Q8_0(QuantMix.Q8_0, 0.08),
-        Q4_0(QuantMix.Q4_0, 0.08);
+        Q4_0(QuantMix.Q4_0, 0.08),
+        Q4_K_M(QuantMix.Q4_K_M, 0.08),
+        Q5_K_M(QuantMix.Q5_K_M, 0.08),
+        Q6_K(QuantMix.Q6_K, 0.08);
 
         final QuantMix mix;
         final double tolerance;

@@ -1,0 +1,146 @@
+package dev.hearth.app.assistant;
+
+import dev.hearth.engine.chat.ChatFormat;
+import dev.hearth.engine.chat.ChatMessage;
+import dev.hearth.engine.chat.Role;
+import dev.hearth.engine.model.LlamaModel;
+import dev.hearth.engine.model.MemoryPlan;
+import dev.hearth.engine.sampling.SamplerSettings;
+import dev.hearth.engine.session.Cancellation;
+import dev.hearth.engine.session.GenerationEvent;
+import dev.hearth.engine.session.GenerationRequest;
+import dev.hearth.engine.session.GenerationSession;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The model and its one generation thread. Loading, prompt encoding and generation all run on that thread,
+ * which alone touches the {@link GenerationSession}; callers get futures and event callbacks (on the
+ * generation thread: the window hands them to its own thread). One request at a time; a reply may be
+ * stopped from any thread through its {@link Cancellation}.
+ */
+public final class Assistant implements AutoCloseable {
+
+    /** Tokens kept free after the prompt so a reply has room even in a long conversation. */
+    static final int REPLY_RESERVE = 512;
+
+    /** The loaded model as the window describes it. */
+    public record Loaded(ModelFacts facts, int context, int threads) {}
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("hearth-generation").daemon().unstarted(r));
+    private LlamaModel model;
+    private GenerationSession session;
+    private volatile Loaded loaded;
+
+    /**
+     * Maps and checks the file, then makes a session at {@code context} tokens (0: the largest default that fits
+     * in free memory); replaces any model loaded before.
+     */
+    public CompletableFuture<Loaded> load(Path file, int context, int threads) {
+        return CompletableFuture.supplyAsync(() -> {
+            unload();
+            try {
+                LlamaModel next = LlamaModel.load(file);
+                try {
+                    int ctx = context > 0 ? Math.max(64, Math.min(context, next.config().trainedContext()))
+                            : MemoryPlan.defaultContext(next.config(), next.weightBytes(), threads);
+                    session = new GenerationSession(next, ctx, threads);
+                    model = next;
+                    loaded = new Loaded(ModelFacts.describe(file, next, ctx, threads), ctx, threads);
+                    return loaded;
+                } catch (RuntimeException | IOException e) {
+                    next.close();
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new ModelLoadException(e.getMessage(), e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                throw new ModelLoadException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            }
+        }, thread);
+    }
+
+    /** The loaded model, or null while none is. */
+    public Loaded loaded() {
+        return loaded;
+    }
+
+    /**
+     * Encodes the conversation (dropping its oldest turns when it does not fit the context) and streams a reply.
+     * {@code events} sees every event on the generation thread; the future completes after {@code Done} or {@code Failed}.
+     *
+     * @param conversation system prompt (optional) then alternating user and assistant turns, ending with the user's
+     */
+    public CompletableFuture<PromptSize> reply(List<ChatMessage> conversation, SamplerSettings sampler, int maxTokens,
+                                               Cancellation cancellation, Consumer<GenerationEvent> events) {
+        return CompletableFuture.supplyAsync(() -> {
+            if (session == null) {
+                throw new ModelLoadException("no model is loaded", null);
+            }
+            int[] prompt = fit(session.chatFormat(), conversation, session.contextLength());
+            int room = session.contextLength() - prompt.length;
+            try {
+                session.generate(new GenerationRequest(prompt, sampler, Math.max(1, Math.min(maxTokens, room)), cancellation), events);
+            } catch (RuntimeException e) {
+                // Already reported to events as Failed; the future completes normally so callers handle it once.
+            }
+            return new PromptSize(prompt.length, session.contextLength());
+        }, thread);
+    }
+
+    /** How much of the context a prompt took. */
+    public record PromptSize(int promptTokens, int contextTokens) {}
+
+    /** Counts the tokens a conversation takes, for the composer's "used of context" line. */
+    public CompletableFuture<Integer> countTokens(List<ChatMessage> conversation) {
+        return CompletableFuture.supplyAsync(() -> session == null ? 0
+                : session.chatFormat().encode(conversation, today(), true).length, thread);
+    }
+
+    static int[] fit(ChatFormat format, List<ChatMessage> conversation, int context) {
+        List<ChatMessage> turns = new ArrayList<>(conversation);
+        int[] prompt = format.encode(turns, today(), true);
+        while (prompt.length + Math.min(REPLY_RESERVE, context / 4) > context && dropOldestTurn(turns)) {
+            prompt = format.encode(turns, today(), true);
+        }
+        if (prompt.length >= context) {
+            throw new IllegalArgumentException("the message is longer than the context (" + prompt.length + " of "
+                    + context + " tokens); shorten it or choose a larger context in Settings");
+        }
+        return prompt;
+    }
+
+    private static boolean dropOldestTurn(List<ChatMessage> turns) {
+        int first = !turns.isEmpty() && turns.getFirst().role() == Role.SYSTEM ? 1 : 0;
+        if (turns.size() - first <= 1) return false;
+        turns.remove(first);
+        return true;
+    }
+
+    private static String today() {
+        return ChatFormat.formatDate(LocalDate.now());
+    }
+
+    private void unload() {
+        loaded = null;
+        if (session != null) session.close();
+        if (model != null) model.close();
+        session = null;
+        model = null;
+    }
+
+    @Override
+    public void close() {
+        thread.submit(this::unload);
+        thread.shutdown();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.hearth.app.ui;
+
+import dev.hearth.app.store.ConversationStore;
+import dev.hearth.app.store.DataDir;
+import dev.hearth.app.ui.settings.AppSettings;
+import dev.hearth.app.ui.settings.SettingsRepository;
+import dev.hearth.engine.model.QuantMix;
+import dev.hearth.engine.model.SyntheticModel;
+import javafx.animation.AnimationTimer;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures how smooth the window stays while a reply streams: opens Hearth on a fresh data folder with a tiny
+ * synthetic model, sends one message, lets it stream 300 tokens, and prints the time to show the window and
+ * the gaps between FX pulses (p50, p99, max). Run with a display (or Xvfb):
+ * {@code java -cp ... dev.hearth.app.ui.PulseBench [--theme dark] [--lang ja] [--hold SECONDS]}.
+ * With {@code --hold} the window stays open after the reply, for screenshots.
+ */
+public final class PulseBench {
+    private PulseBench() {}
+
+    public static void main(String[] args) {
+        Application.launch(Bench.class, args);
+    }
+
+    /** The measuring application (a nested class: JavaFX refuses an Application as the classpath main class). */
+    public static final class Bench extends Application {
+
+    private static final int TOKENS = 300;
+    private final List<Long> pulses = new ArrayList<>(4096);
+    private long launched;
+
+    @Override
+    public void start(Stage stage) throws Exception {
+        launched = System.nanoTime();
+        var named = getParameters().getNamed();
+        Path dir = Files.createTempDirectory("hearth-pulse");
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 5, true);
+        Locale language = "ja".equals(named.get("lang")) ? Locale.JAPANESE : Locale.ENGLISH;
+        AppSettings.Theme theme = AppSettings.Theme.valueOf(named.getOrDefault("theme", "light").toUpperCase(Locale.ROOT));
+        try (ConversationStore store = ConversationStore.open(DataDir.prepare(dir))) {
+            AppSettings d = AppSettings.defaults(language).withModelPath(model.toString()).withTheme(theme);
+            new SettingsRepository(store, language).save(new AppSettings(d.systemPrompt(), d.temperature(), d.topP(), d.topK(), d.minP(),
+                    d.repeatPenalty(), 9, TOKENS, 1024, 1, d.theme(), d.language(), d.modelPath()));
+        }
+        long setup = System.nanoTime();
+        MainWindow window = new MainWindow(stage, dir);
+        window.show();
+        long shown = System.nanoTime();
+        System.out.printf(Locale.ROOT, "window shown in %.0f ms (after %.0f ms writing the test model)%n", (shown - setup) / 1e6, (setup - launched) / 1e6);
+        new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                pulses.add(System.nanoTime());
+            }
+        }.start();
+        Thread.ofPlatform().daemon().start(() -> drive(window, named.get("prompt"), named.containsKey("hold") ? Integer.parseInt(named.get("hold")) : 0));
+    }
+
+    private void drive(MainWindow window, String prompt, int holdSeconds) {
+        try {
+            while (window.chat() == null || window.chat() != null && !ready(window)) Thread.sleep(20);
+            String text = prompt != null ? prompt : "Write a long answer with a list and a code block.";
+            Platform.runLater(() -> window.chat().send(text));
+            while (!generating(window)) Thread.sleep(5);
+            int from;
+            synchronized (pulses) {
+                from = pulses.size();
+            }
+            long start = System.nanoTime();
+            while (generating(window)) Thread.sleep(5);
+            long end = System.nanoTime();
+            List<Long> during;
+            synchronized (pulses) {
+                during = new ArrayList<>(pulses.subList(Math.max(0, from - 1), pulses.size()));
+            }
+            List<Double> gaps = new ArrayList<>();
+            for (int i = 1; i < during.size(); i++) gaps.add((during.get(i) - during.get(i - 1)) / 1e6);
+            gaps.sort(Double::compare);
+            if (!gaps.isEmpty()) {
+                System.out.printf(Locale.ROOT, "streamed for %.0f ms: %d pulses, gap p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                        (end - start) / 1e6, gaps.size() + 1, gaps.get(gaps.size() / 2), gaps.get((int) (gaps.size() * 0.99)), gaps.getLast());
+            }
+            Thread.sleep(holdSeconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Platform.runLater(() -> {
+            window.close();
+            Platform.exit();
+        });
+    }
+
+    private static boolean ready(MainWindow window) {
+        return window.chat() != null && window.stage().getScene().lookup("#composer") != null
+                && !window.stage().getScene().lookup("#composer").isDisabled();
+    }
+
+    private static boolean generating(MainWindow window) {
+        return window.chat().generatingProperty().get();
+    }
+}
+}

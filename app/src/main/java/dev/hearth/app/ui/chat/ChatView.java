@@ -1,0 +1,140 @@
+package dev.hearth.app.ui.chat;
+
+import dev.hearth.app.ui.I18n;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanExpression;
+import javafx.beans.value.ObservableIntegerValue;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** The open conversation and the composer under it. */
+public final class ChatView extends BorderPane {
+
+    private final ChatViewModel vm;
+    private final I18n i18n;
+    private final VBox list = new VBox(14);
+    private final ScrollPane scroll = new ScrollPane(list);
+    private final TextArea composer = new TextArea();
+    private boolean followBottom = true;
+
+    /**
+     * @param modelReady  whether a model is loaded (the composer is disabled only while it is not)
+     * @param contextSize tokens of context of the loaded model
+     */
+    public ChatView(ChatViewModel vm, I18n i18n, BooleanExpression modelReady, ObservableIntegerValue contextSize) {
+        this.vm = vm;
+        this.i18n = i18n;
+        getStyleClass().add("chat");
+        list.getStyleClass().add("message-list");
+        list.setFillWidth(true);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("chat-scroll");
+        scroll.vvalueProperty().addListener((o, was, now) -> followBottom = now.doubleValue() >= scroll.getVmax() - 0.02);
+        list.heightProperty().addListener((o, was, now) -> {
+            if (followBottom) scroll.setVvalue(scroll.getVmax());
+        });
+
+        Label empty = new Label();
+        empty.textProperty().bind(i18n.text("chat.empty"));
+        empty.getStyleClass().add("chat-empty");
+        empty.visibleProperty().bind(Bindings.isEmpty(vm.messages()));
+        StackPane center = new StackPane(scroll, empty);
+        setCenter(center);
+
+        vm.messages().addListener((ListChangeListener<MessageItem>) change -> rebuild());
+        vm.focusedMessageProperty().addListener((o, was, id) -> {
+            if (id != null) Platform.runLater(() -> scrollTo(id));
+        });
+
+        composer.setId("composer");
+        composer.setWrapText(true);
+        composer.setPrefRowCount(3);
+        composer.promptTextProperty().bind(i18n.text("composer.prompt"));
+        composer.disableProperty().bind(modelReady.not());
+        composer.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER && !e.isShiftDown()) {
+                e.consume();
+                send();
+            } else if (e.getCode() == KeyCode.ENTER) {
+                e.consume();
+                composer.insertText(composer.getCaretPosition(), "\n");
+            }
+        });
+        HBox.setHgrow(composer, Priority.ALWAYS);
+
+        Button send = new Button();
+        send.setId("send");
+        send.setGraphic(new FontIcon(Feather.SEND));
+        send.textProperty().bind(i18n.text("composer.send"));
+        send.getStyleClass().add("accent");
+        send.setOnAction(e -> send());
+        send.disableProperty().bind(modelReady.not().or(composer.textProperty().isEmpty()));
+        Button stop = new Button();
+        stop.setId("stop");
+        stop.setGraphic(new FontIcon(Feather.SQUARE));
+        stop.textProperty().bind(i18n.text("composer.stop"));
+        stop.getStyleClass().add("danger");
+        stop.setOnAction(e -> vm.stop());
+        send.visibleProperty().bind(vm.generatingProperty().not());
+        send.managedProperty().bind(send.visibleProperty());
+        stop.visibleProperty().bind(vm.generatingProperty());
+        stop.managedProperty().bind(stop.visibleProperty());
+
+        Label tokens = new Label();
+        tokens.setId("context-usage");
+        tokens.getStyleClass().add("composer-tokens");
+        tokens.textProperty().bind(i18n.bind("composer.context", vm.contextUsedProperty(), contextSize));
+        VBox buttons = new VBox(6, send, stop);
+        buttons.setAlignment(Pos.BOTTOM_RIGHT);
+        HBox row = new HBox(8, composer, buttons);
+        row.setAlignment(Pos.BOTTOM_LEFT);
+        VBox bottom = new VBox(4, row, tokens);
+        bottom.getStyleClass().add("composer");
+        setBottom(bottom);
+    }
+
+    private void send() {
+        if (vm.send(composer.getText())) {
+            composer.clear();
+            followBottom = true;
+        }
+    }
+
+    /** Puts the keyboard focus in the composer. */
+    public void focusComposer() {
+        composer.requestFocus();
+    }
+
+    private void rebuild() {
+        list.getChildren().setAll(vm.messages().stream().<Node>map(m -> new MessageView(m, vm, i18n)).toList());
+        followBottom = true;
+    }
+
+    private void scrollTo(long messageId) {
+        for (Node node : list.getChildren()) {
+            if (Long.valueOf(messageId).equals(node.getUserData())) {
+                node.getStyleClass().add("message-found");
+                list.layout();
+                double y = node.getBoundsInParent().getMinY();
+                double range = list.getHeight() - scroll.getViewportBounds().getHeight();
+                followBottom = false;
+                scroll.setVvalue(range <= 0 ? 0 : Math.min(1, y / range) * scroll.getVmax());
+            }
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package dev.hearth.app.ui.chat;
+
+import dev.hearth.app.assistant.Assistant;
+import dev.hearth.app.store.Conversation;
+import dev.hearth.app.store.ConversationStore;
+import dev.hearth.app.store.Message;
+import dev.hearth.app.store.MessageStatus;
+import dev.hearth.app.store.NewConversation;
+import dev.hearth.app.store.ReplyStats;
+import dev.hearth.app.store.ReplyWriter;
+import dev.hearth.app.store.Role;
+import dev.hearth.app.store.StoreException;
+import dev.hearth.app.ui.StreamBuffer;
+import dev.hearth.app.ui.UiProblem;
+import dev.hearth.app.ui.settings.AppSettings;
+import dev.hearth.engine.chat.ChatMessage;
+import dev.hearth.engine.session.Cancellation;
+import dev.hearth.engine.session.GenerationEvent;
+import dev.hearth.engine.session.GenerationResult;
+import dev.hearth.engine.session.StopReason;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The conversation on screen and what the user does with it: send, stop, regenerate, edit (a new branch),
+ * switch branches. Methods are called on the UI thread; SQL runs on {@code io}, inference on the
+ * assistant's thread, and results come back through {@code ui}. Streamed tokens reach {@link MessageItem}
+ * through {@code frame} (at most once per frame in the window).
+ */
+public final class ChatViewModel {
+
+    /** Longest title taken from the first message of a new chat. */
+    static final int TITLE_LENGTH = 60;
+
+    private final ConversationStore store;
+    private final Assistant assistant;
+    private final Executor io;
+    private final Executor ui;
+    private final Executor frame;
+    private final Supplier<AppSettings> settings;
+
+    private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
+    private final ObjectProperty<Conversation> conversation = new SimpleObjectProperty<>();
+    private final BooleanProperty generating = new SimpleBooleanProperty();
+    private final IntegerProperty contextUsed = new SimpleIntegerProperty();
+    private final DoubleProperty tokensPerSecond = new SimpleDoubleProperty();
+    private final ObjectProperty<UiProblem> problem = new SimpleObjectProperty<>();
+    private final ObjectProperty<Long> focusedMessage = new SimpleObjectProperty<>();
+    private Runnable onChanged = () -> {};
+    private volatile Cancellation cancellation;
+
+    public ChatViewModel(ConversationStore store, Assistant assistant, Executor io, Executor ui, Executor frame,
+                         Supplier<AppSettings> settings) {
+        this.store = store;
+        this.assistant = assistant;
+        this.io = io;
+        this.ui = ui;
+        this.frame = frame;
+        this.settings = settings;
+    }
+
+    public ObservableList<MessageItem> messages() {
+        return messages;
+    }
+
+    public ObjectProperty<Conversation> conversationProperty() {
+        return conversation;
+    }
+
+    public BooleanProperty generatingProperty() {
+        return generating;
+    }
+
+    public IntegerProperty contextUsedProperty() {
+        return contextUsed;
+    }
+
+    public DoubleProperty tokensPerSecondProperty() {
+        return tokensPerSecond;
+    }
+
+    public ObjectProperty<UiProblem> problemProperty() {
+        return problem;
+    }
+
+    /** The message a search result asked to show; the view scrolls to it. */
+    public ObjectProperty<Long> focusedMessageProperty() {
+        return focusedMessage;
+    }
+
+    /** Called (on the UI thread) after a change the conversation list should show: a new chat, a new title, new messages. */
+    public void setOnChanged(Runnable onChanged) {
+        this.onChanged = onChanged;
+    }
+
+    /** Shows an empty new chat; it is created in the store with its first message. */
+    public void newChat() {
+        if (generating.get()) stop();
+        conversation.set(null);
+        messages.clear();
+        contextUsed.set(0);
+    }
+
+    /** Opens a stored conversation on its current branch, and marks {@code focus} (a message id, or null) for the view. */
+    public void open(long conversationId, Long focus) {
+        if (generating.get()) stop();
+        onIo(() -> {
+            Conversation c = store.conversation(conversationId);
+            if (focus != null) store.selectBranch(focus);
+            List<MessageItem> items = items(conversationId);
+            return () -> {
+                conversation.set(c);
+                messages.setAll(items);
+                focusedMessage.set(focus);
+            };
+        }, "error.store.read");
+    }
+
+    /** Sends the user's text as the next message and streams the reply. Refused while a reply is streaming. */
+    public boolean send(String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty() || generating.get() || assistant.loaded() == null) return false;
+        Conversation current = conversation.get();
+        Long parent = messages.isEmpty() ? null : messages.getLast().id();
+        generating.set(true);
+        onIo(() -> {
+            Conversation c = current != null ? current : store.createConversation(new NewConversation(title(trimmed),
+                    assistant.loaded().facts().name(), null, null));
+            Message user = store.addUserMessage(c.id(), parent, trimmed);
+            return startReply(c, user.id());
+        }, "error.store.write");
+        return true;
+    }
+
+    /** Answers the last user message again; the earlier answer stays as another branch. */
+    public void regenerate() {
+        if (generating.get() || messages.isEmpty() || assistant.loaded() == null) return;
+        MessageItem last = messages.getLast();
+        long parent = last.role() == Role.USER ? last.id() : messages.size() >= 2 ? messages.get(messages.size() - 2).id() : -1;
+        if (parent < 0 || conversation.get() == null) return;
+        Conversation c = conversation.get();
+        generating.set(true);
+        onIo(() -> startReply(c, parent), "error.store.write");
+    }
+
+    /** Replaces a user message with {@code newText} as a new branch beside it, and answers that. */
+    public void edit(MessageItem item, String newText) {
+        String trimmed = newText.strip();
+        if (item.role() != Role.USER || trimmed.isEmpty() || generating.get() || assistant.loaded() == null) return;
+        Conversation c = conversation.get();
+        int at = messages.indexOf(item);
+        Long parent = at > 0 ? messages.get(at - 1).id() : null;
+        generating.set(true);
+        onIo(() -> {
+            Message user = store.addUserMessage(c.id(), parent, trimmed);
+            return startReply(c, user.id());
+        }, "error.store.write");
+    }
+
+    /** Shows the previous ({@code -1}) or next ({@code +1}) alternative of a message, with the newest reply below it. */
+    public void switchBranch(MessageItem item, int step) {
+        if (generating.get() || conversation.get() == null) return;
+        long conversationId = conversation.get().id();
+        onIo(() -> {
+            List<Message> siblings = store.siblings(item.id());
+            int index = Math.floorMod(indexOf(siblings, item.id()) + step, siblings.size());
+            store.selectBranch(siblings.get(index).id());
+            List<MessageItem> items = items(conversationId);
+            return () -> messages.setAll(items);
+        }, "error.store.read");
+    }
+
+    /** Stops the streaming reply; what was written so far stays, marked as stopped. */
+    public void stop() {
+        Cancellation c = cancellation;
+        if (c != null) c.cancel();
+    }
+
+    /** Runs on {@code io}: starts the reply row, then hands generation to the assistant; returns the UI update. */
+    private Runnable startReply(Conversation c, long parentId) {
+        ReplyWriter writer = store.beginReply(c.id(), parentId, assistant.loaded().facts().name());
+        List<MessageItem> items = items(c.id());
+        List<ChatMessage> history = history(c, items);
+        MessageItem reply = items.getLast();
+        reply.streamingProperty().set(true);
+        Cancellation stop = new Cancellation();
+        cancellation = stop;
+        StreamBuffer buffer = new StreamBuffer(frame, text -> reply.contentProperty().set(reply.content() + text));
+        AppSettings s = settings.get();
+        return () -> {
+            conversation.set(c);
+            messages.setAll(items);
+            tokensPerSecond.set(0);
+            onChanged.run();
+            long started = System.nanoTime();
+            int[] count = {0};
+            assistant.reply(history, s.sampler(), s.maxTokens(), stop, event -> {
+                switch (event) {
+                    case GenerationEvent.Token token -> {
+                        buffer.add(token.text());
+                        appendQuietly(writer, token.text());
+                        double seconds = (System.nanoTime() - started) / 1e9;
+                        int n = ++count[0];
+                        if (n % 8 == 0) frame.execute(() -> tokensPerSecond.set(n / Math.max(seconds, 1e-3)));
+                    }
+                    case GenerationEvent.Done done -> {
+                        endWriter(writer, done.result());
+                        frame.execute(() -> {
+                            buffer.drain();
+                            finish(reply, done.result());
+                        });
+                    }
+                    case GenerationEvent.Failed failed -> {
+                        failQuietly(writer, failed.message());
+                        frame.execute(() -> {
+                            buffer.drain();
+                            reply.streamingProperty().set(false);
+                            reply.interruptedProperty().set(true);
+                            generating.set(false);
+                            problem.set(new UiProblem("error.generation", failed.message()));
+                        });
+                    }
+                }
+            }).whenComplete((size, error) -> {
+                if (error != null) {
+                    failQuietly(writer, UiProblem.describe(error));
+                    ui.execute(() -> {
+                        reply.streamingProperty().set(false);
+                        reply.interruptedProperty().set(true);
+                        generating.set(false);
+                        problem.set(UiProblem.of("error.generation", error));
+                    });
+                } else {
+                    ui.execute(() -> contextUsed.set(size.promptTokens() + count[0]));
+                }
+            });
+        };
+    }
+
+    private void finish(MessageItem reply, GenerationResult result) {
+        reply.streamingProperty().set(false);
+        reply.interruptedProperty().set(result.stopReason() == StopReason.CANCELLED);
+        reply.tokensProperty().set(result.stats().generatedTokens());
+        reply.tokensPerSecondProperty().set(result.stats().decodeTokensPerSecond());
+        tokensPerSecond.set(result.stats().decodeTokensPerSecond());
+        generating.set(false);
+        cancellation = null;
+        onChanged.run();
+    }
+
+    private void appendQuietly(ReplyWriter writer, String text) {
+        try {
+            writer.append(text);
+        } catch (StoreException | IllegalStateException e) {
+            ui.execute(() -> problem.set(UiProblem.of("error.store.write", e)));
+        }
+    }
+
+    private void endWriter(ReplyWriter writer, GenerationResult result) {
+        try {
+            if (result.stopReason() == StopReason.CANCELLED) {
+                writer.cancel();
+            } else {
+                writer.finish(new ReplyStats(result.stats().generatedTokens(), result.stats().decodeTokensPerSecond(),
+                        result.stopReason().name().toLowerCase(Locale.ROOT)));
+            }
+        } catch (StoreException | IllegalStateException e) {
+            ui.execute(() -> problem.set(UiProblem.of("error.store.write", e)));
+        }
+    }
+
+    private void failQuietly(ReplyWriter writer, String reason) {
+        try {
+            writer.fail(reason);
+        } catch (StoreException | IllegalStateException e) {
+            // The reply is already ended or the database is gone; the generation problem is what the user sees.
+        }
+    }
+
+    /** The current branch with each message's place among its alternatives. Runs on {@code io}. */
+    private List<MessageItem> items(long conversationId) {
+        List<Message> all = store.messages(conversationId);
+        Map<Long, List<Long>> childrenOf = new HashMap<>();
+        for (Message m : all) childrenOf.computeIfAbsent(m.parentId() == null ? -1L : m.parentId(), k -> new ArrayList<>()).add(m.id());
+        List<MessageItem> items = new ArrayList<>();
+        for (Message m : store.currentBranch(conversationId)) {
+            if (m.role() == Role.SYSTEM || m.role() == Role.TOOL) continue;
+            List<Long> siblings = childrenOf.getOrDefault(m.parentId() == null ? -1L : m.parentId(), List.of(m.id()));
+            MessageItem item = new MessageItem(m.id(), m.role(), m.content(), siblings.indexOf(m.id()) + 1, siblings.size());
+            item.tokensProperty().set(m.tokens());
+            item.tokensPerSecondProperty().set(m.tokensPerSecond());
+            item.interruptedProperty().set(m.status() == MessageStatus.INTERRUPTED);
+            items.add(item);
+        }
+        return items;
+    }
+
+    private List<ChatMessage> history(Conversation c, List<MessageItem> items) {
+        List<ChatMessage> turns = new ArrayList<>();
+        String system = c.systemPrompt() != null && !c.systemPrompt().isBlank() ? c.systemPrompt() : settings.get().systemPrompt();
+        if (system != null && !system.isBlank()) turns.add(new ChatMessage(dev.hearth.engine.chat.Role.SYSTEM, system));
+        for (MessageItem item : items.subList(0, items.size() - 1)) {
+            var role = item.role() == Role.USER ? dev.hearth.engine.chat.Role.USER : dev.hearth.engine.chat.Role.ASSISTANT;
+            turns.add(new ChatMessage(role, item.content()));
+        }
+        return turns;
+    }
+
+    static String title(String firstMessage) {
+        String line = firstMessage.strip().lines().findFirst().orElse("").strip();
+        return line.length() <= TITLE_LENGTH ? line : line.substring(0, TITLE_LENGTH - 1).strip() + "…";
+    }
+
+    private static int indexOf(List<Message> messages, long id) {
+        for (int i = 0; i < messages.size(); i++) if (messages.get(i).id() == id) return i;
+        return 0;
+    }
+
+    /** Runs {@code work} on {@code io} and its result on {@code ui}; a failure becomes a problem with {@code problemKey}. */
+    private void onIo(IoWork work, String problemKey) {
+        io.execute(() -> {
+            try {
+                Runnable then = work.run();
+                ui.execute(then);
+            } catch (RuntimeException e) {
+                ui.execute(() -> {
+                    generating.set(false);
+                    problem.set(UiProblem.of(problemKey, e));
+                });
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface IoWork {
+        Runnable run();
+    }
+
+    /** Whether {@code item} is the last message, the one Regenerate replaces. */
+    public boolean isLast(MessageItem item) {
+        return !messages.isEmpty() && Objects.equals(messages.getLast(), item);
+    }
+}

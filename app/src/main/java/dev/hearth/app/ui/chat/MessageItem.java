@@ -1,0 +1,74 @@
+package dev.hearth.app.ui.chat;
+
+import dev.hearth.app.store.Role;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+/**
+ * One message of the branch on screen. {@code branch} and {@code branches} give the ‹ 1/2 › position among
+ * its alternatives; {@code tokens} and {@code tokensPerSecond} are null when unknown (user messages).
+ */
+public final class MessageItem {
+    private final long id;
+    private final Role role;
+    private final int branch;
+    private final int branches;
+    private final StringProperty content = new SimpleStringProperty();
+    private final BooleanProperty streaming = new SimpleBooleanProperty();
+    private final BooleanProperty interrupted = new SimpleBooleanProperty();
+    private final ObjectProperty<Integer> tokens = new SimpleObjectProperty<>();
+    private final ObjectProperty<Double> tokensPerSecond = new SimpleObjectProperty<>();
+
+    public MessageItem(long id, Role role, String content, int branch, int branches) {
+        this.id = id;
+        this.role = role;
+        this.branch = branch;
+        this.branches = branches;
+        this.content.set(content);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** 1-based position among the alternatives at this point of the conversation. */
+    public int branch() {
+        return branch;
+    }
+
+    public int branches() {
+        return branches;
+    }
+
+    public StringProperty contentProperty() {
+        return content;
+    }
+
+    public String content() {
+        return content.get();
+    }
+
+    public BooleanProperty streamingProperty() {
+        return streaming;
+    }
+
+    public BooleanProperty interruptedProperty() {
+        return interrupted;
+    }
+
+    public ObjectProperty<Integer> tokensProperty() {
+        return tokens;
+    }
+
+    public ObjectProperty<Double> tokensPerSecondProperty() {
+        return tokensPerSecond;
+    }
+}

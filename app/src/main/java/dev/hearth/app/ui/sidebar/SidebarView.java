@@ -1,0 +1,184 @@
+package dev.hearth.app.ui.sidebar;
+
+import dev.hearth.app.store.ConversationSummary;
+import dev.hearth.app.ui.I18n;
+import javafx.animation.PauseTransition;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
+import javafx.util.Duration;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/** New chat, search box, the grouped conversation list, and the undo bar after a delete. */
+public final class SidebarView extends VBox {
+
+    /** How long the Undo bar stays after a delete. */
+    static final Duration UNDO_TIME = Duration.seconds(6);
+
+    private final SidebarViewModel vm;
+    private final I18n i18n;
+    private final TextField search = new TextField();
+    private final ListView<SidebarRow> list = new ListView<>();
+
+    /**
+     * @param open called with a conversation id and the message to show (null for the current branch)
+     */
+    public SidebarView(SidebarViewModel vm, I18n i18n, Runnable newChat, BiConsumer<Long, Long> open) {
+        this.vm = vm;
+        this.i18n = i18n;
+        getStyleClass().add("sidebar");
+        setSpacing(8);
+
+        Button create = new Button();
+        create.setId("new-chat");
+        create.setGraphic(new FontIcon(Feather.PLUS));
+        create.textProperty().bind(i18n.text("sidebar.newChat"));
+        create.setMaxWidth(Double.MAX_VALUE);
+        create.setOnAction(e -> newChat.run());
+
+        search.setId("search");
+        search.promptTextProperty().bind(i18n.text("sidebar.search"));
+        search.textProperty().bindBidirectional(vm.queryProperty());
+
+        list.setId("conversations");
+        list.setItems(vm.rows());
+        list.getStyleClass().add("conversation-list");
+        list.setCellFactory(v -> new RowCell());
+        list.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> {
+            switch (row) {
+                case SidebarRow.Chat chat -> open.accept(chat.summary().id(), null);
+                case SidebarRow.Hit hit -> open.accept(hit.hit().conversationId(), hit.hit().messageId());
+                case null, default -> { }
+            }
+        });
+        VBox.setVgrow(list, Priority.ALWAYS);
+
+        Label deleted = new Label();
+        deleted.textProperty().bind(i18n.text("sidebar.deleted"));
+        Button undo = new Button();
+        undo.setId("undo-delete");
+        undo.textProperty().bind(i18n.text("sidebar.undo"));
+        undo.getStyleClass().addAll("flat", "accent");
+        undo.setOnAction(e -> vm.undoDelete());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox snackbar = new HBox(8, deleted, spacer, undo);
+        snackbar.setAlignment(Pos.CENTER_LEFT);
+        snackbar.getStyleClass().add("snackbar");
+        snackbar.visibleProperty().bind(vm.pendingDeleteProperty().isNotNull());
+        snackbar.managedProperty().bind(snackbar.visibleProperty());
+        PauseTransition timer = new PauseTransition(UNDO_TIME);
+        timer.setOnFinished(e -> vm.commitDelete());
+        vm.pendingDeleteProperty().addListener((o, was, now) -> {
+            if (now != null) timer.playFromStart(); else timer.stop();
+        });
+
+        getChildren().addAll(create, search, list, snackbar);
+    }
+
+    /** Puts the keyboard focus in the search box. */
+    public void focusSearch() {
+        search.requestFocus();
+        search.selectAll();
+    }
+
+    /** Clears the selection so clicking the same chat again opens it. */
+    public void clearSelection() {
+        list.getSelectionModel().clearSelection();
+    }
+
+    private final class RowCell extends ListCell<SidebarRow> {
+        @Override
+        protected void updateItem(SidebarRow row, boolean empty) {
+            super.updateItem(row, empty);
+            textProperty().unbind();
+            getStyleClass().removeAll("sidebar-heading", "sidebar-chat", "sidebar-hit");
+            setContextMenu(null);
+            setGraphic(null);
+            setText(null);
+            setDisable(false);
+            if (empty || row == null) return;
+            switch (row) {
+                case SidebarRow.Heading h -> {
+                    getStyleClass().add("sidebar-heading");
+                    textProperty().bind(i18n.text("sidebar.group." + h.group().name().toLowerCase(Locale.ROOT)));
+                    setMouseTransparent(true);
+                }
+                case SidebarRow.Chat c -> {
+                    setMouseTransparent(false);
+                    getStyleClass().add("sidebar-chat");
+                    setText(c.summary().title() == null || c.summary().title().isBlank() ? i18n.get("sidebar.untitled") : c.summary().title());
+                    setGraphic(c.summary().pinned() ? new FontIcon(Feather.STAR) : null);
+                    setContextMenu(menu(c.summary()));
+                }
+                case SidebarRow.Hit hit -> {
+                    setMouseTransparent(false);
+                    getStyleClass().add("sidebar-hit");
+                    Label title = new Label(hit.hit().conversationTitle());
+                    title.getStyleClass().add("hit-title");
+                    VBox box = new VBox(2, title, snippet(hit.hit().snippet()));
+                    setGraphic(box);
+                }
+            }
+        }
+
+        private ContextMenu menu(ConversationSummary chat) {
+            MenuItem rename = new MenuItem();
+            rename.textProperty().bind(i18n.text("sidebar.rename"));
+            rename.setOnAction(e -> {
+                TextInputDialog dialog = new TextInputDialog(chat.title());
+                dialog.titleProperty().bind(i18n.text("sidebar.rename"));
+                dialog.headerTextProperty().bind(i18n.text("sidebar.renameHeader"));
+                dialog.showAndWait().ifPresent(title -> vm.rename(chat.id(), title));
+            });
+            MenuItem pin = new MenuItem();
+            pin.textProperty().bind(i18n.text(chat.pinned() ? "sidebar.unpin" : "sidebar.pin"));
+            pin.setOnAction(e -> vm.setPinned(chat.id(), !chat.pinned()));
+            MenuItem delete = new MenuItem();
+            delete.textProperty().bind(i18n.text("sidebar.delete"));
+            delete.setOnAction(e -> vm.delete(chat));
+            return new ContextMenu(rename, pin, delete);
+        }
+    }
+
+    /** The store marks matches with [ and ]; they are shown highlighted. */
+    static TextFlow snippet(String marked) {
+        TextFlow flow = new TextFlow();
+        flow.getStyleClass().add("hit-snippet");
+        StringBuilder part = new StringBuilder();
+        boolean inMatch = false;
+        for (char ch : marked.toCharArray()) {
+            if ((ch == '[' && !inMatch) || (ch == ']' && inMatch)) {
+                flow.getChildren().add(piece(part.toString(), inMatch));
+                part.setLength(0);
+                inMatch = !inMatch;
+            } else {
+                part.append(ch);
+            }
+        }
+        flow.getChildren().add(piece(part.toString(), inMatch));
+        return flow;
+    }
+
+    private static Text piece(String s, boolean match) {
+        Text text = new Text(s);
+        text.getStyleClass().add(match ? "hit-match" : "hit-text");
+        return text;
+    }
+}

