@@ -31,6 +31,19 @@ public final class HearthCommand {
                     Set.of(), Set.of(), 0, 0, DbCommands::check),
             new Subcommand("db backup", "FILE", "write a consistent copy of the database, even while Hearth runs",
                     Set.of(), Set.of(), 1, 1, DbCommands::backup),
+            new Subcommand("docs add", "PATH... [--library NAME]", "index files and folders into a library (default: default); folders are rescanned",
+                    Set.of("--library"), Set.of(), 1, 10_000, DocsCommands::add),
+            new Subcommand("docs status", "[--json]", "libraries with their files, chunks, files waiting to be indexed and errors",
+                    Set.of(), Set.of("--json"), 0, 0, DocsCommands::status),
+            new Subcommand("docs search", "QUERY [--limit N] [--library A,B] [--mode bm25|embeddings|hybrid] [--json]", "find passages, best first",
+                    Set.of("--limit", "--library", "--mode"), Set.of("--json"), 1, 1, DocsCommands::search),
+            new Subcommand("docs ask", "--model M QUESTION [--library A,B | --chat ID] [--context N] [--max-tokens N] [--threads N] [--json]",
+                    "answer from the documents, citing sources as [n]",
+                    Set.of("--model", "--library", "--chat", "--context", "--max-tokens", "--threads"), Set.of("--json"), 1, 1, DocsCommands::ask),
+            new Subcommand("docs use", "--chat ID LIBRARY...", "choose the libraries a chat answers from",
+                    Set.of("--chat"), Set.of(), 0, 1000, DocsCommands::use),
+            new Subcommand("docs eval", "DIR [--json]", "recall@5 of bm25, embeddings and hybrid retrieval on an evaluation set",
+                    Set.of(), Set.of("--json"), 1, 1, DocsCommands::eval),
             new Subcommand("bench search", "[--messages N] [--seed S] [--json]", "time searches over a generated store of N messages",
                     Set.of("--messages", "--seed"), Set.of("--json"), 0, 0, SearchBench::run),
             new Subcommand("ask", "--model M [--conversation ID] [--context N] [--max-tokens N] [--temperature T] [--seed S] [--threads N] MESSAGE",
@@ -42,7 +55,9 @@ public final class HearthCommand {
             new Subcommand("api-token", "[--rotate]", "print the local API's bearer token (made on first use; --rotate replaces it)",
                     Set.of(), Set.of("--rotate"), 0, 0, ApiCommands::token),
             new Subcommand("privacy log", "[--json]", "list every network connection Hearth made or accepted (normally none)",
-                    Set.of(), Set.of("--json"), 0, 0, ApiCommands::connections));
+                    Set.of(), Set.of("--json"), 0, 0, ApiCommands::connections),
+            new Subcommand("bench docs", "[--chunks N] [--seed S] [--json]", "time document retrieval over a generated library of N chunks",
+                    Set.of("--chunks", "--seed"), Set.of("--json"), 0, 0, DocsBench::run));
 
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         List<String> words = Arrays.asList(args);

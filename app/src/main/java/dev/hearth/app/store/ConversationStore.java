@@ -41,9 +41,16 @@ public final class ConversationStore implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database db;
+    private final DocumentStore documents;
 
     private ConversationStore(Database db) {
         this.db = db;
+        this.documents = new DocumentStore(db);
+    }
+
+    /** The document libraries kept in the same database. */
+    public DocumentStore documents() {
+        return documents;
     }
 
     /**

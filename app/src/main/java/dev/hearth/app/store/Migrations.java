@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The schema, as the list of steps that build it. Step {@code n} takes a database from
  * {@code PRAGMA user_version = n - 1} to {@code n} in one transaction; released steps are never edited,
- * a change is a new step (the documents/chunks tables arrive as step 3).
+ * a change is a new step.
  */
 final class Migrations {
     private Migrations() {}
@@ -89,7 +89,77 @@ final class Migrations {
                       INSERT INTO message_trigrams(rowid, content) VALUES (new.id, new.content);
                     END""",
                     "INSERT INTO message_words(message_words) VALUES ('rebuild')",
-                    "INSERT INTO message_trigrams(message_trigrams) VALUES ('rebuild')"));
+                    "INSERT INTO message_trigrams(message_trigrams) VALUES ('rebuild')"),
+            // 3: document libraries, their indexed files and chunks (with embeddings), chunk search, and which libraries a chat uses.
+            List.of(
+                    // revision grows with every change to a library's documents, so in-memory vector tables know when to reload.
+                    """
+                    CREATE TABLE libraries (
+                      id INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL UNIQUE,
+                      created_at INTEGER NOT NULL,
+                      revision INTEGER NOT NULL DEFAULT 0
+                    )""",
+                    """
+                    CREATE TABLE library_sources (
+                      library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+                      path TEXT NOT NULL,
+                      added_at INTEGER NOT NULL,
+                      PRIMARY KEY (library_id, path)
+                    )""",
+                    """
+                    CREATE TABLE documents (
+                      id INTEGER PRIMARY KEY,
+                      library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+                      path TEXT NOT NULL,
+                      size_bytes INTEGER NOT NULL,
+                      modified_at INTEGER NOT NULL,
+                      sha256 TEXT,
+                      pages INTEGER,
+                      error TEXT,
+                      indexed_at INTEGER NOT NULL,
+                      UNIQUE (library_id, path)
+                    )""",
+                    """
+                    CREATE TABLE chunks (
+                      id INTEGER PRIMARY KEY,
+                      document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                      ordinal INTEGER NOT NULL,
+                      page INTEGER,
+                      heading TEXT,
+                      content TEXT NOT NULL,
+                      embedding BLOB
+                    )""",
+                    "CREATE INDEX chunks_by_document ON chunks(document_id, ordinal)",
+                    """
+                    CREATE VIRTUAL TABLE chunk_words USING fts5(
+                      heading, content, content = 'chunks', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')""",
+                    """
+                    CREATE VIRTUAL TABLE chunk_trigrams USING fts5(
+                      heading, content, content = 'chunks', content_rowid = 'id', tokenize = 'trigram')""",
+                    // Japanese/Chinese as overlapping two-character words (most Japanese words are two kanji, below the
+                    // trigram size); the text is computed in Java when a chunk is saved, so the table holds no content of its own.
+                    """
+                    CREATE VIRTUAL TABLE chunk_bigrams USING fts5(
+                      terms, content = '', contentless_delete = 1, tokenize = 'unicode61')""",
+                    // Chunks are never updated in place: a changed file replaces its chunks.
+                    """
+                    CREATE TRIGGER chunks_indexed AFTER INSERT ON chunks BEGIN
+                      INSERT INTO chunk_words(rowid, heading, content) VALUES (new.id, new.heading, new.content);
+                      INSERT INTO chunk_trigrams(rowid, heading, content) VALUES (new.id, new.heading, new.content);
+                    END""",
+                    """
+                    CREATE TRIGGER chunks_unindexed AFTER DELETE ON chunks BEGIN
+                      INSERT INTO chunk_words(chunk_words, rowid, heading, content) VALUES ('delete', old.id, old.heading, old.content);
+                      INSERT INTO chunk_trigrams(chunk_trigrams, rowid, heading, content) VALUES ('delete', old.id, old.heading, old.content);
+                      DELETE FROM chunk_bigrams WHERE rowid = old.id;
+                    END""",
+                    """
+                    CREATE TABLE conversation_libraries (
+                      conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                      library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+                      PRIMARY KEY (conversation_id, library_id)
+                    )"""));
 
     static int latest() {
         return STEPS.size();

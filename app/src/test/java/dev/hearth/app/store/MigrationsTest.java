@@ -42,6 +42,7 @@ class MigrationsTest {
                 assertEquals("m-2", store.search("sunny", 5).getFirst().messageUuid());
                 assertEquals(MessageStatus.INTERRUPTED, store.message(2).status(), "a reply streaming before the upgrade is kept as interrupted");
                 assertEquals(List.of("ok"), store.integrityCheck());
+                assertDocumentsWork(store);
             }
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database)) {
                 assertEquals(Migrations.latest(), Migrations.version(c));
@@ -58,6 +59,25 @@ class MigrationsTest {
             }
             Files.delete(database);
         }
+    }
+
+    /** The document tables of step 3 take a library, a file with chunks, search, and a chat's library choice. */
+    private static void assertDocumentsWork(ConversationStore store) {
+        DocumentStore documents = store.documents();
+        DocumentStore.Library library = documents.library("papers");
+        Path file = Path.of("/papers/report.pdf");
+        documents.saveDocument(library.id(), file, 10, 20, "ab", 2, List.of(
+                new DocumentStore.NewChunk(2, "Results", "東京の会議で決まった", "東京 京の 会議 議で 決ま", new float[] {0.6f, 0.8f})));
+        long chunk = documents.rankWords("\"results\"", List.of(library.id()), 5).getFirst().chunkId();
+        assertEquals(List.of(chunk), documents.rankBigrams("\"会議\"", List.of(library.id()), 5).stream().map(DocumentStore.RankedChunk::chunkId).toList());
+        assertEquals(List.of(chunk), documents.rankTrigrams("\"東京の\"", List.of(library.id()), 5).stream().map(DocumentStore.RankedChunk::chunkId).toList());
+        assertEquals(new DocumentStore.StoredChunk(chunk, file, 2, "Results", "東京の会議で決まった"), documents.chunks(List.of(chunk)).getFirst());
+        assertTrue(java.util.Arrays.equals(new float[] {0.6f, 0.8f}, documents.vectors(List.of(library.id())).vectors()[0]));
+        documents.useLibraries(1, List.of(library.id()));
+        assertEquals(List.of("papers"), documents.librariesOf(1).stream().map(DocumentStore.Library::name).toList());
+        assertTrue(documents.removeDocument(library.id(), file));
+        assertTrue(documents.rankBigrams("\"会議\"", List.of(library.id()), 5).isEmpty(), "removing a file empties every index of its chunks");
+        assertTrue(documents.rankWords("\"results\"", List.of(library.id()), 5).isEmpty());
     }
 
     @Test
