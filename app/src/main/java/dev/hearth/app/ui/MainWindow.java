@@ -265,8 +265,12 @@ public final class MainWindow {
                 }));
     }
 
-    private static int threads(AppSettings s) {
-        return s.threads() > 0 ? s.threads() : WorkerPool.physicalCores();
+    /**
+     * The user's thread count, or by default one fewer than the physical cores: the engine's workers spin between
+     * jobs, and the FX thread needs a core of its own to keep the window smooth while a reply streams.
+     */
+    static int threads(AppSettings s) {
+        return s.threads() > 0 ? s.threads() : Math.max(1, WorkerPool.physicalCores() - 1);
     }
 
     private void newChat() {

@@ -11,6 +11,8 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +37,10 @@ public final class PulseBench {
     public static final class Bench extends Application {
 
     private static final int TOKENS = 300;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final List<Long> pulses = new ArrayList<>(4096);
+    /** CPU time of the FX thread at each pulse: what the window itself costs per frame, whatever else runs on the machine. */
+    private final List<Long> fxCpu = new ArrayList<>(4096);
     private long launched;
 
     @Override
@@ -60,7 +65,10 @@ public final class PulseBench {
         new AnimationTimer() {
             @Override
             public void handle(long now) {
-                pulses.add(System.nanoTime());
+                synchronized (pulses) {
+                    pulses.add(System.nanoTime());
+                    fxCpu.add(THREADS.getCurrentThreadCpuTime());
+                }
             }
         }.start();
         Thread.ofPlatform().daemon().start(() -> drive(window, named.get("prompt"), named.containsKey("hold") ? Integer.parseInt(named.get("hold")) : 0));
@@ -69,27 +77,19 @@ public final class PulseBench {
     private void drive(MainWindow window, String prompt, int holdSeconds) {
         try {
             while (window.chat() == null || window.chat() != null && !ready(window)) Thread.sleep(20);
+            int idleFrom = pulseCount();
+            long idleStart = System.nanoTime();
+            Thread.sleep(3000);
+            int idleTo = pulseCount();
+            report("idle", gaps(pulses, idleFrom, idleTo), gaps(fxCpu, idleFrom, idleTo), System.nanoTime() - idleStart);
             String text = prompt != null ? prompt : "Write a long answer with a list and a code block.";
             Platform.runLater(() -> window.chat().send(text));
             while (!generating(window)) Thread.sleep(5);
-            int from;
-            synchronized (pulses) {
-                from = pulses.size();
-            }
+            int from = pulseCount();
             long start = System.nanoTime();
             while (generating(window)) Thread.sleep(5);
-            long end = System.nanoTime();
-            List<Long> during;
-            synchronized (pulses) {
-                during = new ArrayList<>(pulses.subList(Math.max(0, from - 1), pulses.size()));
-            }
-            List<Double> gaps = new ArrayList<>();
-            for (int i = 1; i < during.size(); i++) gaps.add((during.get(i) - during.get(i - 1)) / 1e6);
-            gaps.sort(Double::compare);
-            if (!gaps.isEmpty()) {
-                System.out.printf(Locale.ROOT, "streamed for %.0f ms: %d pulses, gap p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                        (end - start) / 1e6, gaps.size() + 1, gaps.get(gaps.size() / 2), gaps.get((int) (gaps.size() * 0.99)), gaps.getLast());
-            }
+            int to = pulseCount();
+            report("streamed", gaps(pulses, from, to), gaps(fxCpu, from, to), System.nanoTime() - start);
             Thread.sleep(holdSeconds * 1000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -98,6 +98,32 @@ public final class PulseBench {
             window.close();
             Platform.exit();
         });
+    }
+
+    private int pulseCount() {
+        synchronized (pulses) {
+            return pulses.size();
+        }
+    }
+
+    /** Differences (ms) between the samples {@code from - 1} to {@code to} of {@code series}, sorted. */
+    private List<Double> gaps(List<Long> series, int from, int to) {
+        List<Long> span;
+        synchronized (pulses) {
+            span = new ArrayList<>(series.subList(Math.max(0, from - 1), to));
+        }
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 1; i < span.size(); i++) gaps.add((span.get(i) - span.get(i - 1)) / 1e6);
+        gaps.sort(Double::compare);
+        return gaps;
+    }
+
+    private static void report(String what, List<Double> gaps, List<Double> cpu, long nanos) {
+        if (gaps.isEmpty()) return;
+        System.out.printf(Locale.ROOT, "%s for %.0f ms: %d pulses, gap p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
+                        + " FX thread CPU per frame p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", what, nanos / 1e6, gaps.size() + 1,
+                gaps.get(gaps.size() / 2), gaps.get((int) (gaps.size() * 0.99)), gaps.getLast(),
+                cpu.get(cpu.size() / 2), cpu.get((int) (cpu.size() * 0.99)), cpu.getLast());
     }
 
     private static boolean ready(MainWindow window) {
