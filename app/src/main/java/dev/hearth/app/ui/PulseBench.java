@@ -2,6 +2,7 @@ package dev.hearth.app.ui;
 
 import dev.hearth.app.store.ConversationStore;
 import dev.hearth.app.store.DataDir;
+import dev.hearth.app.ui.chat.MessageItem;
 import dev.hearth.app.ui.settings.AppSettings;
 import dev.hearth.app.ui.settings.SettingsRepository;
 import dev.hearth.engine.model.QuantMix;
@@ -14,6 +15,7 @@ import javafx.stage.Stage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
+import java.util.concurrent.CountDownLatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,8 @@ import java.util.Locale;
  * Measures how smooth the window stays while a reply streams: opens Hearth on a fresh data folder with a tiny
  * synthetic model, sends one message, lets it stream 300 tokens, and prints the time to show the window and
  * the gaps between FX pulses (p50, p99, max). Run with a display (or Xvfb):
- * {@code java -cp ... dev.hearth.app.ui.PulseBench [--theme dark] [--lang ja] [--hold SECONDS]}.
+ * {@code java -cp ... dev.hearth.app.ui.PulseBench [--theme=dark] [--lang=ja] [--replay=answer.md] [--hold=SECONDS]}.
+ * It also prints the gaps while idle (what the machine's load alone causes) and the FX thread's CPU time per frame.
  * With {@code --hold} the window stays open after the reply, for screenshots.
  */
 public final class PulseBench {
@@ -71,10 +74,11 @@ public final class PulseBench {
                 }
             }
         }.start();
-        Thread.ofPlatform().daemon().start(() -> drive(window, named.get("prompt"), named.containsKey("hold") ? Integer.parseInt(named.get("hold")) : 0));
+        Thread.ofPlatform().daemon().start(() -> drive(window, named.get("prompt"), named.get("replay"),
+                named.containsKey("hold") ? Integer.parseInt(named.get("hold")) : 0));
     }
 
-    private void drive(MainWindow window, String prompt, int holdSeconds) {
+    private void drive(MainWindow window, String prompt, String replay, int holdSeconds) {
         try {
             while (window.chat() == null || window.chat() != null && !ready(window)) Thread.sleep(20);
             int idleFrom = pulseCount();
@@ -90,14 +94,49 @@ public final class PulseBench {
             while (generating(window)) Thread.sleep(5);
             int to = pulseCount();
             report("streamed", gaps(pulses, from, to), gaps(fxCpu, from, to), System.nanoTime() - start);
+            if (replay != null) replay(window, Files.readString(Path.of(replay)));
             Thread.sleep(holdSeconds * 1000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.io.IOException e) {
+            System.err.println("cannot read the replay file: " + e.getMessage());
         }
         Platform.runLater(() -> {
             window.close();
             Platform.exit();
         });
+    }
+
+    /**
+     * Streams {@code markdown} into the last reply again, 4 characters every 10 ms, through the same per-frame
+     * path as model tokens: the cost of rendering a long, formatted answer, which the tiny model's noise is not.
+     */
+    private void replay(MainWindow window, String markdown) throws InterruptedException {
+        MessageItem reply = window.chat().messages().getLast();
+        StreamBuffer buffer = new StreamBuffer(new NextFrame(), text -> reply.contentProperty().set(reply.content() + text));
+        CountDownLatch cleared = new CountDownLatch(1);
+        Platform.runLater(() -> {
+            reply.streamingProperty().set(true);
+            reply.contentProperty().set("");
+            cleared.countDown();
+        });
+        cleared.await();
+        int from = pulseCount();
+        long start = System.nanoTime();
+        for (int i = 0; i < markdown.length(); i += 4) {
+            buffer.add(markdown.substring(i, Math.min(markdown.length(), i + 4)));
+            Thread.sleep(10);
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Platform.runLater(() -> {
+            buffer.drain();
+            reply.streamingProperty().set(false);
+            done.countDown();
+        });
+        done.await();
+        Thread.sleep(100);
+        int to = pulseCount();
+        report("replayed " + markdown.length() + " characters", gaps(pulses, from, to), gaps(fxCpu, from, to), System.nanoTime() - start);
     }
 
     private int pulseCount() {
