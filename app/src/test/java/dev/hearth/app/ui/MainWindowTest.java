@@ -233,4 +233,56 @@ class MainWindowTest extends FxRobot {
         assertEquals(conversation, window.chat().conversationProperty().get().id(), "the last open chat is open again");
         assertEquals("新しいチャット", lookup("#new-chat").queryAs(javafx.scene.control.Button.class).getText());
     }
+
+    @Test
+    void aChatsOwnSystemPromptIsStoredAndUsedFromTheNextReplyOn() throws Exception {
+        openWithModel(4);
+        send("hello there");
+        int before = promptTokens();
+
+        clickOn("#system-prompt-toggle");
+        String prompt = "You are a patient tutor. ".repeat(12).strip();
+        interact(() -> lookup("#system-prompt").queryAs(TextArea.class).setText(prompt));
+        clickOn("#system-prompt-save");
+        waitUntil(() -> prompt.equals(window.chat().conversationProperty().get().systemPrompt()));
+        assertFalse(lookup("#system-prompt-panel").query().isVisible(), "the panel closes on save");
+        assertEquals("System prompt (this chat)", lookup("#system-prompt-toggle").queryAs(javafx.scene.control.ToggleButton.class).getText());
+
+        int used = window.chat().contextUsedProperty().get();
+        interact(() -> window.chat().regenerate());
+        waitUntil(() -> !window.chat().generatingProperty().get() && window.chat().contextUsedProperty().get() != used);
+        assertTrue(promptTokens() > before + 100, "the next reply's prompt carries the chat's system prompt: " + before + " → " + promptTokens());
+
+        closeWindow();
+        window = null;
+        open();
+        waitUntil(() -> window.chat().conversationProperty().get() != null);
+        assertEquals(prompt, window.chat().systemPromptProperty().get(), "kept across a restart");
+        clickOn("#system-prompt-toggle");
+        assertEquals(prompt, lookup("#system-prompt").queryAs(TextArea.class).getText());
+    }
+
+    /** Tokens of the last reply's prompt: the context used minus what the reply generated. */
+    private int promptTokens() throws Exception {
+        waitUntil(() -> window.chat().messages().getLast().tokensProperty().get() != null);
+        return window.chat().contextUsedProperty().get() - window.chat().messages().getLast().tokensProperty().get();
+    }
+
+    @Test
+    void messageTextCanBeSelectedWithTheMouseAndCopied() throws Exception {
+        openWithModel(4);
+        send("zebras are striped");
+        javafx.scene.text.TextFlow userText = lookup(".message-user .md-selectable").queryAs(javafx.scene.text.TextFlow.class);
+        javafx.geometry.Bounds b = userText.localToScreen(userText.getLayoutBounds());
+        drag(new javafx.geometry.Point2D(b.getMinX() + 1, b.getCenterY()), javafx.scene.input.MouseButton.PRIMARY)
+                .moveTo(new javafx.geometry.Point2D(b.getMaxX() - 1, b.getCenterY())).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("zebras are striped", lookup(".message-user .markdown").queryAs(dev.hearth.app.ui.chat.MarkdownView.class).selectedText());
+        press(KeyCode.CONTROL).type(KeyCode.C).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        AtomicReference<String> copied = new AtomicReference<>();
+        interact(() -> copied.set(javafx.scene.input.Clipboard.getSystemClipboard().getString()));
+        assertEquals("zebras are striped", copied.get());
+    }
 }
+

@@ -45,6 +45,8 @@ final class TextSelection {
     private List<TextFlow> flows = List.of();
     private Caret anchor;
     private Caret focus;
+    /** Whether the primary button went down on this message and is still down (drag events alone do not say which). */
+    private boolean selecting;
 
     /** {@code owner} holds the flows; it gets the highlight as an unmanaged child and the mouse and key handlers. */
     TextSelection(Region owner, List<Node> ownerChildren) {
@@ -56,6 +58,9 @@ final class TextSelection {
         owner.setCursor(Cursor.TEXT);
         owner.addEventHandler(MouseEvent.MOUSE_PRESSED, this::pressed);
         owner.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::dragged);
+        owner.addEventHandler(MouseEvent.MOUSE_RELEASED, e -> {
+            if (e.getButton() == MouseButton.PRIMARY) selecting = false;
+        });
         owner.addEventHandler(KeyEvent.KEY_PRESSED, this::key);
         owner.layoutBoundsProperty().addListener((o, was, now) -> paint());
     }
@@ -111,6 +116,9 @@ final class TextSelection {
         flows = collect(owner);
         Caret at = caretAt(e.getSceneX(), e.getSceneY());
         owner.requestFocus();
+        // The chat's scroll pane would take the focus (and with it Ctrl+C) on the same press.
+        e.consume();
+        selecting = at != null;
         if (at == null) {
             clear();
             return;
@@ -127,7 +135,7 @@ final class TextSelection {
     }
 
     private void dragged(MouseEvent e) {
-        if (anchor == null || !e.isPrimaryButtonDown()) return;
+        if (anchor == null || !selecting) return;
         Caret at = caretAt(e.getSceneX(), e.getSceneY());
         if (at != null) {
             focus = at;
