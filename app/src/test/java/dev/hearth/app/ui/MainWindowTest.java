@@ -386,4 +386,20 @@ class MainWindowTest extends FxRobot {
             server.stop(0);
         }
     }
+
+    @Test
+    void longChatTitlesEndInAnEllipsisWithoutAHorizontalScrollBar() throws Exception {
+        String longTitle = "A very long conversation title about sourdough starters, hydration, folding and baking times";
+        try (ConversationStore store = ConversationStore.open(DataDir.prepare(dataDir))) {
+            store.createConversation(dev.hearth.app.store.NewConversation.titled(longTitle));
+        }
+        openWithModel(4);
+        waitUntil(() -> lookup(".sidebar-chat").tryQuery().isPresent());
+        javafx.scene.control.ListCell<?> cell = lookup(".sidebar-chat").queryAs(javafx.scene.control.ListCell.class);
+        String shown = from(cell).lookup(".text").queryAs(javafx.scene.text.Text.class).getText();
+        assertTrue(shown.endsWith("…") && shown.length() < longTitle.length(), shown);
+        assertTrue(lookup(".conversation-list .scroll-bar").queryAll().stream()
+                .noneMatch(b -> ((javafx.scene.control.ScrollBar) b).getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible()),
+                "no horizontal scroll bar in the chat list");
+    }
 }
