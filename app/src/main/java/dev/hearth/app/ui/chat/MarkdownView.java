@@ -247,7 +247,8 @@ public final class MarkdownView extends VBox {
 
         void setCode(String literal) {
             code = literal.endsWith("\n") ? literal.substring(0, literal.length() - 1) : literal;
-            int rows = (int) Math.max(1, code.lines().count());
+            // One spare row: the area's own padding would otherwise cost the last line and show a scroll bar.
+            int rows = (int) Math.max(1, code.lines().count()) + 1;
             if (area.getText().length() < code.length() && code.startsWith(area.getText())) {
                 area.appendText(code.substring(area.getText().length()));
             } else {
