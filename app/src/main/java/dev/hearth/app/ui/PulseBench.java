@@ -45,12 +45,14 @@ public final class PulseBench {
     /** CPU time of the FX thread at each pulse: what the window itself costs per frame, whatever else runs on the machine. */
     private final List<Long> fxCpu = new ArrayList<>(4096);
     private long launched;
+    private Path dataDir;
 
     @Override
     public void start(Stage stage) throws Exception {
         launched = System.nanoTime();
         var named = getParameters().getNamed();
         Path dir = Files.createTempDirectory("hearth-pulse");
+        dataDir = dir;
         Path model = dir.resolve("tiny.gguf");
         SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 5, true);
         Locale language = "ja".equals(named.get("lang")) ? Locale.JAPANESE : Locale.ENGLISH;
@@ -103,6 +105,7 @@ public final class PulseBench {
         }
         Platform.runLater(() -> {
             window.close();
+            deleteTree(dataDir);
             Platform.exit();
         });
     }
@@ -163,6 +166,14 @@ public final class PulseBench {
                         + " FX thread CPU per frame p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", what, nanos / 1e6, gaps.size() + 1,
                 gaps.get(gaps.size() / 2), gaps.get((int) (gaps.size() * 0.99)), gaps.getLast(),
                 cpu.get(cpu.size() / 2), cpu.get((int) (cpu.size() * 0.99)), cpu.getLast());
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            System.err.println("left " + root + ": " + e.getMessage());
+        }
     }
 
     private static boolean ready(MainWindow window) {
