@@ -21,6 +21,9 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -186,8 +189,11 @@ public final class ChatView extends BorderPane {
         composer.requestFocus();
     }
 
+    /** Shows the messages, keeping the view of every item that is still there. */
     private void rebuild() {
-        list.getChildren().setAll(vm.messages().stream().<Node>map(m -> new MessageView(m, vm, i18n)).toList());
+        Map<MessageItem, Node> shown = new IdentityHashMap<>();
+        for (Node node : list.getChildren()) if (node instanceof MessageView view) shown.put(view.item(), view);
+        list.getChildren().setAll(vm.messages().stream().map(m -> shown.containsKey(m) ? shown.get(m) : new MessageView(m, vm, i18n)).toList());
         followBottom = true;
     }
 

@@ -214,7 +214,7 @@ public final class ChatViewModel {
             int index = Math.floorMod(indexOf(siblings, item.id()) + step, siblings.size());
             store.selectBranch(siblings.get(index).id());
             List<MessageItem> items = items(conversationId);
-            return () -> messages.setAll(items);
+            return () -> show(items);
         }, "error.store.read");
     }
 
@@ -241,7 +241,7 @@ public final class ChatViewModel {
         AppSettings s = settings.get();
         return () -> {
             conversation.set(c);
-            messages.setAll(items);
+            show(items);
             tokensPerSecond.set(0);
             onChanged.run();
             long started = System.nanoTime();
@@ -287,6 +287,29 @@ public final class ChatViewModel {
                 }
             });
         };
+    }
+
+    /**
+     * Shows {@code items}, keeping the ones already on screen (same message at the same branch position) so their
+     * views are kept too: sending in a long chat adds two views instead of rebuilding every message.
+     */
+    private void show(List<MessageItem> items) {
+        Map<Long, MessageItem> shown = new HashMap<>();
+        for (MessageItem m : messages) shown.put(m.id(), m);
+        List<MessageItem> next = new ArrayList<>(items.size());
+        for (MessageItem item : items) {
+            MessageItem same = shown.get(item.id());
+            if (same != null && same.branch() == item.branch() && same.branches() == item.branches() && !item.streamingProperty().get()
+                    && Objects.equals(same.content(), item.content())) {
+                same.tokensProperty().set(item.tokensProperty().get());
+                same.tokensPerSecondProperty().set(item.tokensPerSecondProperty().get());
+                same.interruptedProperty().set(item.interruptedProperty().get());
+                next.add(same);
+            } else {
+                next.add(item);
+            }
+        }
+        messages.setAll(next);
     }
 
     private void finish(MessageItem reply, GenerationResult result) {

@@ -57,6 +57,10 @@ final class MessageView extends VBox {
         setSpacing(4);
     }
 
+    MessageItem item() {
+        return item;
+    }
+
     private HBox actions(VBox body) {
         HBox bar = new HBox(4);
         bar.getStyleClass().add("message-actions");
@@ -83,10 +87,13 @@ final class MessageView extends VBox {
             edit.setOnAction(e -> startEditing(body));
             edit.disableProperty().bind(vm.generatingProperty());
             bar.getChildren().add(edit);
-        } else if (vm.isLast(item)) {
+        } else {
+            // A view outlives changes of the list, so whether its message is the last one is followed, not fixed.
             Button regenerate = iconButton(Feather.REFRESH_CW, "chat.regenerate");
             regenerate.setOnAction(e -> vm.regenerate());
             regenerate.disableProperty().bind(vm.generatingProperty());
+            regenerate.visibleProperty().bind(Bindings.createBooleanBinding(() -> vm.isLast(item), vm.messages()));
+            regenerate.managedProperty().bind(regenerate.visibleProperty());
             bar.getChildren().add(regenerate);
         }
         Region spacer = new Region();
