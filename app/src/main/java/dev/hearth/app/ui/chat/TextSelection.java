@@ -65,11 +65,6 @@ final class TextSelection {
         owner.layoutBoundsProperty().addListener((o, was, now) -> paint());
     }
 
-    /** The highlight node, kept last among the owner's children. */
-    Node highlights() {
-        return highlights;
-    }
-
     /** Forgets the selection (the text under it changed). */
     void clear() {
         anchor = null;
