@@ -3,13 +3,13 @@ package dev.hearth.app;
 import dev.hearth.app.cli.HearthCommand;
 import java.io.PrintStream;
 
-/** Entry point of the hearth command; with no arguments it opens the desktop window. */
+/** Entry point of the hearth command; with no command (only, perhaps, {@code --data-dir D}) it opens the desktop window. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length == 0) {
-            dev.hearth.app.ui.HearthApp.open(null);
+        if (args.length == 0 || args.length == 2 && args[0].equals("--data-dir")) {
+            dev.hearth.app.ui.HearthApp.open(args.length == 0 ? null : args[1]);
             System.exit(0);
         }
         System.exit(run(args, System.out, System.err));

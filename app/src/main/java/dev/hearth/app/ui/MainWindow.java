@@ -228,6 +228,7 @@ public final class MainWindow {
     private void showWelcome() {
         if (fileChooser == null) fileChooser = WelcomeView.fileChooser(i18n, stage);
         content.getChildren().setAll(new WelcomeView(welcome, i18n, fileChooser));
+        welcome.findUnfinished();
         modelLabel.bind(i18n.text("status.noModel"));
     }
 
@@ -265,8 +266,12 @@ public final class MainWindow {
                 }));
     }
 
-    private static int threads(AppSettings s) {
-        return s.threads() > 0 ? s.threads() : WorkerPool.physicalCores();
+    /**
+     * The user's thread count, or by default one fewer than the physical cores: the engine's workers spin between
+     * jobs, and the FX thread needs a core of its own to keep the window smooth while a reply streams.
+     */
+    static int threads(AppSettings s) {
+        return s.threads() > 0 ? s.threads() : Math.max(1, WorkerPool.physicalCores() - 1);
     }
 
     private void newChat() {
@@ -396,6 +401,7 @@ public final class MainWindow {
                 .put("maximized", stage.isMaximized());
         var open = chat.conversationProperty().get();
         chat.stop();
+        welcome.pause();
         sidebar.commitDelete();
         io.execute(() -> {
             store.putSetting(WINDOW_KEY, g);
@@ -415,6 +421,10 @@ public final class MainWindow {
     /** For tests and the benchmark: the view-models behind the window (null until the store is open). */
     public ChatViewModel chat() {
         return chat;
+    }
+
+    public WelcomeViewModel welcome() {
+        return welcome;
     }
 
     public SidebarViewModel sidebar() {

@@ -1,10 +1,10 @@
 package dev.hearth.app.ui;
 
 /** Runs JavaFX tests without a display: JavaFX's own headless glass platform and software rendering. */
-final class HeadlessFx {
+public final class HeadlessFx {
     private HeadlessFx() {}
 
-    static void configure() {
+    public static void configure() {
         System.setProperty("glass.platform", "headless");
         System.setProperty("prism.order", "sw");
         System.setProperty("testfx.robot", "glass");

@@ -23,9 +23,15 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -232,5 +238,168 @@ class MainWindowTest extends FxRobot {
         assertEquals(changed, window.settings());
         assertEquals(conversation, window.chat().conversationProperty().get().id(), "the last open chat is open again");
         assertEquals("新しいチャット", lookup("#new-chat").queryAs(javafx.scene.control.Button.class).getText());
+    }
+
+    @Test
+    void aChatsOwnSystemPromptIsStoredAndUsedFromTheNextReplyOn() throws Exception {
+        openWithModel(4);
+        send("hello there");
+        int before = promptTokens();
+
+        clickOn("#system-prompt-toggle");
+        String prompt = "You are a patient tutor. ".repeat(12).strip();
+        interact(() -> lookup("#system-prompt").queryAs(TextArea.class).setText(prompt));
+        clickOn("#system-prompt-save");
+        waitUntil(() -> prompt.equals(window.chat().conversationProperty().get().systemPrompt()));
+        assertFalse(lookup("#system-prompt-panel").query().isVisible(), "the panel closes on save");
+        assertEquals("System prompt (this chat)", lookup("#system-prompt-toggle").queryAs(javafx.scene.control.ToggleButton.class).getText());
+
+        int used = window.chat().contextUsedProperty().get();
+        interact(() -> window.chat().regenerate());
+        waitUntil(() -> !window.chat().generatingProperty().get() && window.chat().contextUsedProperty().get() != used);
+        assertTrue(promptTokens() > before + 100, "the next reply's prompt carries the chat's system prompt: " + before + " → " + promptTokens());
+
+        closeWindow();
+        window = null;
+        open();
+        waitUntil(() -> window.chat().conversationProperty().get() != null);
+        assertEquals(prompt, window.chat().systemPromptProperty().get(), "kept across a restart");
+        clickOn("#system-prompt-toggle");
+        assertEquals(prompt, lookup("#system-prompt").queryAs(TextArea.class).getText());
+    }
+
+    /** Tokens of the last reply's prompt: the context used minus what the reply generated. */
+    private int promptTokens() throws Exception {
+        waitUntil(() -> window.chat().messages().getLast().tokensProperty().get() != null);
+        return window.chat().contextUsedProperty().get() - window.chat().messages().getLast().tokensProperty().get();
+    }
+
+    @Test
+    void messageTextCanBeSelectedWithTheMouseAndCopied() throws Exception {
+        openWithModel(4);
+        send("zebras are striped");
+        javafx.scene.text.TextFlow userText = lookup(".message-user .md-selectable").queryAs(javafx.scene.text.TextFlow.class);
+        javafx.geometry.Bounds b = userText.localToScreen(userText.getLayoutBounds());
+        drag(new javafx.geometry.Point2D(b.getMinX() + 1, b.getCenterY()), javafx.scene.input.MouseButton.PRIMARY)
+                .moveTo(new javafx.geometry.Point2D(b.getMaxX() - 1, b.getCenterY())).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("zebras are striped", lookup(".message-user .markdown").queryAs(dev.hearth.app.ui.chat.MarkdownView.class).selectedText());
+        press(KeyCode.CONTROL).type(KeyCode.C).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        AtomicReference<String> copied = new AtomicReference<>();
+        interact(() -> copied.set(javafx.scene.input.Clipboard.getSystemClipboard().getString()));
+        assertEquals("zebras are striped", copied.get());
+    }
+
+    @Test
+    void aDamagedDatabaseIsMovedAsideOnlyWhenTheUserAgrees() throws Exception {
+        Path db = dataDir.resolve(DataDir.DATABASE_FILE);
+        byte[] garbage = "this is not a database, only noise; ".repeat(300).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(db, garbage);
+        FxToolkit.setupStage(Stage::hide);
+        FxToolkit.setupFixture(() -> {
+            window = new MainWindow(new Stage(), dataDir);
+            window.show();
+        });
+        waitUntil(() -> lookup(".dialog-pane").tryQuery().isPresent());
+        var pane = lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        assertEquals("The chat database " + db + " cannot be opened.", pane.getHeaderText());
+        assertTrue(lookup("Move it aside and start fresh").tryQuery().isPresent(), "the dialog offers to move the file aside");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(garbage, Files.readAllBytes(db), "the file is untouched while the user decides");
+
+        clickOn("Move it aside and start fresh");
+        waitUntil(() -> window.chat() != null);
+        Path aside;
+        try (var files = Files.list(dataDir)) {
+            aside = files.filter(f -> f.getFileName().toString().startsWith(DataDir.DATABASE_FILE + ".corrupt-")).findFirst().orElseThrow();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(garbage, Files.readAllBytes(aside), "the damaged file is kept, renamed");
+        assertTrue(lookup("#pick-model").tryQuery().isPresent(), "a fresh start: the first-run screen");
+    }
+
+    @Test
+    void windowSizeAndPositionAreRestoredAfterARestart() throws Exception {
+        openWithModel(4);
+        interact(() -> {
+            window.stage().setX(40);
+            window.stage().setY(30);
+            window.stage().setWidth(900);
+            window.stage().setHeight(610);
+        });
+        closeWindow();
+        window = null;
+
+        open();
+        waitUntil(() -> window.stage().getWidth() == 900);
+        Stage stage = window.stage();
+        assertEquals(List.of(40.0, 30.0, 900.0, 610.0), List.of(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight()));
+    }
+
+    @Test
+    void welcomeShowsDownloadProgressAndOffersToResumeAfterARestart() throws Exception {
+        byte[] bytes = Files.readAllBytes(model);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/models/served.gguf", exchange -> {
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            int from = range == null ? 0 : Integer.parseInt(range.substring("bytes=".length(), range.indexOf('-')));
+            if (from > 0) {
+                exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+                exchange.sendResponseHeaders(206, bytes.length - from);
+            } else {
+                exchange.sendResponseHeaders(200, bytes.length);
+            }
+            try (var out = exchange.getResponseBody()) {
+                for (int i = from; i < bytes.length; i += 16 * 1024) {
+                    out.write(bytes, i, Math.min(16 * 1024, bytes.length - i));
+                    out.flush();
+                    Thread.sleep(range == null ? 10 : 0);
+                }
+            } catch (InterruptedException | IOException e) {
+                exchange.close();
+            }
+        });
+        server.start();
+        try {
+            open();
+            waitUntil(() -> lookup("#download-link").tryQuery().isPresent());
+            String link = "http://127.0.0.1:" + server.getAddress().getPort() + "/models/served.gguf";
+            interact(() -> lookup("#download-link").queryAs(javafx.scene.control.TextField.class).setText(link));
+            clickOn("#download");
+            waitUntil(() -> !lookup("#download-progress").queryAs(Label.class).getText().isEmpty());
+            String progress = lookup("#download-progress").queryAs(Label.class).getText();
+            assertTrue(progress.matches("\\d+ MiB of 3 MiB · \\d+ MiB/s · \\d:\\d\\d:\\d\\d left"), progress);
+            interact(() -> window.welcome().pause());
+            waitUntil(() -> !lookup("#download").query().isDisabled());
+            closeWindow();
+            window = null;
+
+            open();
+            waitUntil(() -> lookup("#unfinished-downloads").tryQuery().map(Node::isVisible).orElse(false));
+            String offer = lookup("#unfinished-served-gguf").queryAs(Label.class).getText();
+            assertTrue(offer.startsWith("An earlier download of served.gguf stopped after "), offer);
+            clickOn("#resume-earlier-served-gguf");
+            waitUntil(() -> lookup("#fact-model-quant").tryQuery().isPresent());
+            assertEquals("Q8_0", lookup("#fact-model-quant").queryAs(Label.class).getText());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(dataDir.resolve(DataDir.MODELS_DIR).resolve("served.gguf")));
+            assertFalse(lookup("#unfinished-downloads").query().isVisible(), "nothing left to resume");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void longChatTitlesEndInAnEllipsisWithoutAHorizontalScrollBar() throws Exception {
+        String longTitle = "A very long conversation title about sourdough starters, hydration, folding and baking times";
+        try (ConversationStore store = ConversationStore.open(DataDir.prepare(dataDir))) {
+            store.createConversation(dev.hearth.app.store.NewConversation.titled(longTitle));
+        }
+        openWithModel(4);
+        waitUntil(() -> lookup(".sidebar-chat").tryQuery().isPresent());
+        javafx.scene.control.ListCell<?> cell = lookup(".sidebar-chat").queryAs(javafx.scene.control.ListCell.class);
+        String shown = from(cell).lookup(".text").queryAs(javafx.scene.text.Text.class).getText();
+        assertTrue(shown.endsWith("…") && shown.length() < longTitle.length(), shown);
+        assertTrue(lookup(".conversation-list .scroll-bar").queryAll().stream()
+                .noneMatch(b -> ((javafx.scene.control.ScrollBar) b).getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible()),
+                "no horizontal scroll bar in the chat list");
     }
 }

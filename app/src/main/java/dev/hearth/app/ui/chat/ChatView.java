@@ -12,13 +12,18 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -55,6 +60,7 @@ public final class ChatView extends BorderPane {
         empty.visibleProperty().bind(Bindings.isEmpty(vm.messages()));
         StackPane center = new StackPane(scroll, empty);
         setCenter(center);
+        setTop(header());
 
         vm.messages().addListener((ListChangeListener<MessageItem>) change -> rebuild());
         vm.focusedMessageProperty().addListener((o, was, id) -> {
@@ -108,6 +114,69 @@ public final class ChatView extends BorderPane {
         setBottom(bottom);
     }
 
+    /** The chat's title and its own system prompt, edited in a panel that opens under the title. */
+    private VBox header() {
+        Label title = new Label();
+        title.setId("chat-title");
+        title.getStyleClass().add("chat-title");
+        title.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+        title.setMinWidth(0);
+        title.textProperty().bind(Bindings.createStringBinding(() -> vm.conversationProperty().get() == null
+                ? i18n.get("chat.newChatTitle") : vm.conversationProperty().get().title(), vm.conversationProperty(), i18n.localeProperty()));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        ToggleButton toggle = new ToggleButton();
+        toggle.setId("system-prompt-toggle");
+        toggle.setGraphic(new FontIcon(Feather.SLIDERS));
+        toggle.getStyleClass().addAll("flat", "small");
+        toggle.textProperty().bind(Bindings.when(vm.systemPromptProperty().isEmpty())
+                .then(i18n.text("chat.systemPrompt")).otherwise(i18n.text("chat.systemPromptCustom")));
+        HBox bar = new HBox(8, title, spacer, toggle);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("chat-header");
+
+        Label hint = new Label();
+        hint.textProperty().bind(i18n.text("chat.systemPromptHint"));
+        hint.setWrapText(true);
+        hint.getStyleClass().add("chat-system-hint");
+        TextArea prompt = new TextArea();
+        prompt.setId("system-prompt");
+        prompt.setWrapText(true);
+        prompt.setPrefRowCount(3);
+        Button save = new Button();
+        save.setId("system-prompt-save");
+        save.textProperty().bind(i18n.text("common.save"));
+        save.getStyleClass().add("accent");
+        Button useDefault = new Button();
+        useDefault.setId("system-prompt-default");
+        useDefault.textProperty().bind(i18n.text("chat.systemPromptDefault"));
+        HBox buttons = new HBox(6, useDefault, save);
+        buttons.setAlignment(Pos.CENTER_RIGHT);
+        VBox panel = new VBox(6, hint, prompt, buttons);
+        panel.setId("system-prompt-panel");
+        panel.getStyleClass().add("chat-system-panel");
+        panel.visibleProperty().bind(toggle.selectedProperty());
+        panel.managedProperty().bind(panel.visibleProperty());
+        toggle.selectedProperty().addListener((o, was, open) -> {
+            if (open) {
+                prompt.setText(vm.systemPromptProperty().get());
+                prompt.requestFocus();
+            }
+        });
+        vm.conversationProperty().addListener((o, was, now) -> {
+            if (was == null || now == null || was.id() != now.id()) toggle.setSelected(false);
+        });
+        save.setOnAction(e -> {
+            vm.setSystemPrompt(prompt.getText());
+            toggle.setSelected(false);
+        });
+        useDefault.setOnAction(e -> {
+            vm.setSystemPrompt("");
+            toggle.setSelected(false);
+        });
+        return new VBox(bar, panel);
+    }
+
     private void send() {
         if (vm.send(composer.getText())) {
             composer.clear();
@@ -120,8 +189,11 @@ public final class ChatView extends BorderPane {
         composer.requestFocus();
     }
 
+    /** Shows the messages, keeping the view of every item that is still there. */
     private void rebuild() {
-        list.getChildren().setAll(vm.messages().stream().<Node>map(m -> new MessageView(m, vm, i18n)).toList());
+        Map<MessageItem, Node> shown = new IdentityHashMap<>();
+        for (Node node : list.getChildren()) if (node instanceof MessageView view) shown.put(view.item(), view);
+        list.getChildren().setAll(vm.messages().stream().map(m -> shown.containsKey(m) ? shown.get(m) : new MessageView(m, vm, i18n)).toList());
         followBottom = true;
     }
 

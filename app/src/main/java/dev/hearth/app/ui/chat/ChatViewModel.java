@@ -26,6 +26,9 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -63,6 +66,8 @@ public final class ChatViewModel {
     private final DoubleProperty tokensPerSecond = new SimpleDoubleProperty();
     private final ObjectProperty<UiProblem> problem = new SimpleObjectProperty<>();
     private final ObjectProperty<Long> focusedMessage = new SimpleObjectProperty<>();
+    /** This chat's own system prompt ("" = the default from Settings); for a new chat, kept until its first message. */
+    private final StringProperty systemPrompt = new SimpleStringProperty("");
     private Runnable onChanged = () -> {};
     private volatile Cancellation cancellation;
 
@@ -105,6 +110,29 @@ public final class ChatViewModel {
         return focusedMessage;
     }
 
+    /** The open chat's own system prompt, "" when it uses the default from Settings. */
+    public ReadOnlyStringProperty systemPromptProperty() {
+        return systemPrompt;
+    }
+
+    /**
+     * Sets the open chat's system prompt (blank: back to the default from Settings); the next reply uses it. A chat
+     * not yet in the store keeps it and is created with it.
+     */
+    public void setSystemPrompt(String prompt) {
+        String value = prompt == null ? "" : prompt.strip();
+        systemPrompt.set(value);
+        Conversation c = conversation.get();
+        if (c == null) return;
+        onIo(() -> {
+            store.configureConversation(c.id(), c.model(), value.isEmpty() ? null : value, c.samplingJson());
+            Conversation updated = store.conversation(c.id());
+            return () -> {
+                if (conversation.get() != null && conversation.get().id() == updated.id()) conversation.set(updated);
+            };
+        }, "error.store.write");
+    }
+
     /** Called (on the UI thread) after a change the conversation list should show: a new chat, a new title, new messages. */
     public void setOnChanged(Runnable onChanged) {
         this.onChanged = onChanged;
@@ -114,6 +142,7 @@ public final class ChatViewModel {
     public void newChat() {
         if (generating.get()) stop();
         conversation.set(null);
+        systemPrompt.set("");
         messages.clear();
         contextUsed.set(0);
     }
@@ -127,6 +156,7 @@ public final class ChatViewModel {
             List<MessageItem> items = items(conversationId);
             return () -> {
                 conversation.set(c);
+                systemPrompt.set(c.systemPrompt() == null ? "" : c.systemPrompt());
                 messages.setAll(items);
                 focusedMessage.set(focus);
             };
@@ -138,11 +168,12 @@ public final class ChatViewModel {
         String trimmed = text.strip();
         if (trimmed.isEmpty() || generating.get() || assistant.loaded() == null) return false;
         Conversation current = conversation.get();
+        String pendingPrompt = systemPrompt.get();
         Long parent = messages.isEmpty() ? null : messages.getLast().id();
         generating.set(true);
         onIo(() -> {
             Conversation c = current != null ? current : store.createConversation(new NewConversation(title(trimmed),
-                    assistant.loaded().facts().name(), null, null));
+                    assistant.loaded().facts().name(), pendingPrompt.isEmpty() ? null : pendingPrompt, null));
             Message user = store.addUserMessage(c.id(), parent, trimmed);
             return startReply(c, user.id());
         }, "error.store.write");
@@ -183,7 +214,7 @@ public final class ChatViewModel {
             int index = Math.floorMod(indexOf(siblings, item.id()) + step, siblings.size());
             store.selectBranch(siblings.get(index).id());
             List<MessageItem> items = items(conversationId);
-            return () -> messages.setAll(items);
+            return () -> show(items);
         }, "error.store.read");
     }
 
@@ -193,8 +224,12 @@ public final class ChatViewModel {
         if (c != null) c.cancel();
     }
 
-    /** Runs on {@code io}: starts the reply row, then hands generation to the assistant; returns the UI update. */
-    private Runnable startReply(Conversation c, long parentId) {
+    /**
+     * Runs on {@code io}: starts the reply row, then hands generation to the assistant; returns the UI update. The
+     * conversation is read again so a system prompt set just before (queued on {@code io} too) is the one used.
+     */
+    private Runnable startReply(Conversation stale, long parentId) {
+        Conversation c = store.conversation(stale.id());
         ReplyWriter writer = store.beginReply(c.id(), parentId, assistant.loaded().facts().name());
         List<MessageItem> items = items(c.id());
         List<ChatMessage> history = history(c, items);
@@ -206,7 +241,7 @@ public final class ChatViewModel {
         AppSettings s = settings.get();
         return () -> {
             conversation.set(c);
-            messages.setAll(items);
+            show(items);
             tokensPerSecond.set(0);
             onChanged.run();
             long started = System.nanoTime();
@@ -252,6 +287,29 @@ public final class ChatViewModel {
                 }
             });
         };
+    }
+
+    /**
+     * Shows {@code items}, keeping the ones already on screen (same message at the same branch position) so their
+     * views are kept too: sending in a long chat adds two views instead of rebuilding every message.
+     */
+    private void show(List<MessageItem> items) {
+        Map<Long, MessageItem> shown = new HashMap<>();
+        for (MessageItem m : messages) shown.put(m.id(), m);
+        List<MessageItem> next = new ArrayList<>(items.size());
+        for (MessageItem item : items) {
+            MessageItem same = shown.get(item.id());
+            if (same != null && same.branch() == item.branch() && same.branches() == item.branches() && !item.streamingProperty().get()
+                    && Objects.equals(same.content(), item.content())) {
+                same.tokensProperty().set(item.tokensProperty().get());
+                same.tokensPerSecondProperty().set(item.tokensPerSecondProperty().get());
+                same.interruptedProperty().set(item.interruptedProperty().get());
+                next.add(same);
+            } else {
+                next.add(item);
+            }
+        }
+        messages.setAll(next);
     }
 
     private void finish(MessageItem reply, GenerationResult result) {

@@ -31,43 +31,106 @@ import org.commonmark.node.ListItem;
 import org.commonmark.node.OrderedList;
 import org.commonmark.node.Paragraph;
 import org.commonmark.node.SoftLineBreak;
+import org.commonmark.node.SourceSpan;
 import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.ThematicBreak;
+import org.commonmark.parser.IncludeSourceSpans;
 import org.commonmark.parser.Parser;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Renders Markdown as JavaFX nodes: headings, paragraphs with bold, italic, inline code and links, bullet
- * and numbered lists, quotes, tables, and fenced code in a selectable block with a copy button.
+ * and numbered lists, quotes, tables, and fenced code in a selectable block with a copy button. All text can be
+ * selected with the mouse and copied ({@link TextSelection}).
+ *
+ * <p>Streaming-friendly: each top-level block remembers the source it was built from, and an update rebuilds
+ * only the blocks from the first one whose source changed. While a reply streams that is the last, still open
+ * block (a growing code block is extended in place), so an update costs the same however long the message is.
  */
 public final class MarkdownView extends VBox {
 
-    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
+    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create()))
+            .includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
     private final I18n i18n;
+    private final TextSelection selection;
+    /** The source text of each block shown, in the order of the children before the selection highlight. */
+    private final List<String> sources = new ArrayList<>();
     private String shown;
 
     public MarkdownView(I18n i18n) {
         this.i18n = i18n;
         getStyleClass().add("markdown");
         setSpacing(8);
+        selection = new TextSelection(this, getChildren());
     }
 
-    /** Shows {@code markdown}, rebuilding the nodes only when the text changed. */
+    /** Shows {@code markdown}, rebuilding only the blocks whose source changed. */
     public void setMarkdown(String markdown) {
         if (markdown.equals(shown)) return;
         shown = markdown;
-        getChildren().setAll(blocks(PARSER.parse(markdown)));
+        List<org.commonmark.node.Node> blocks = new ArrayList<>();
+        List<String> next = new ArrayList<>();
+        for (var n = PARSER.parse(markdown).getFirstChild(); n != null; n = n.getNext()) {
+            blocks.add(n);
+            next.add(source(markdown, n));
+        }
+        int same = 0;
+        while (same < sources.size() && same < next.size() && sources.get(same).equals(next.get(same))) same++;
+        if (same == sources.size() && same == next.size()) return;
+        selection.clear();
+        if (same == sources.size() - 1 && same == next.size() - 1 && blocks.get(same) instanceof FencedCodeBlock code
+                && getChildren().get(same) instanceof CodeBlock shownCode && shownCode.language.equals(language(code.getInfo()))) {
+            shownCode.setCode(code.getLiteral());
+            sources.set(same, next.get(same));
+            return;
+        }
+        getChildren().remove(same, sources.size());
+        sources.subList(same, sources.size()).clear();
+        List<Node> added = new ArrayList<>();
+        for (int i = same; i < blocks.size(); i++) {
+            added.add(block(blocks.get(i)));
+            sources.add(next.get(i));
+        }
+        getChildren().addAll(same, added);
+    }
+
+    /** Shows {@code text} as it is (a user's message), selectable like Markdown. */
+    public void setPlainText(String text) {
+        if (text.equals(shown)) return;
+        shown = text;
+        selection.clear();
+        getChildren().remove(0, sources.size());
+        sources.clear();
+        TextFlow flow = new TextFlow(text(text, "md-plain"));
+        flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE);
+        getChildren().addFirst(flow);
+        sources.add(text);
+    }
+
+    /** The selected text, empty when none. */
+    public String selectedText() {
+        return selection.selectedText();
+    }
+
+    /** Selects all the text of the message. */
+    public void selectAll() {
+        selection.selectAll();
+    }
+
+    private static String source(String markdown, org.commonmark.node.Node n) {
+        List<SourceSpan> spans = n.getSourceSpans();
+        if (spans.isEmpty()) return n.getClass().getSimpleName();
+        SourceSpan first = spans.getFirst(), last = spans.getLast();
+        return markdown.substring(first.getInputIndex(), Math.min(markdown.length(), last.getInputIndex() + last.getLength()));
     }
 
     private List<Node> blocks(org.commonmark.node.Node parent) {
-        List<Node> out = new java.util.ArrayList<>();
-        for (var n = parent.getFirstChild(); n != null; n = n.getNext()) {
-            Node block = block(n);
-            if (block != null) out.add(block);
-        }
+        List<Node> out = new ArrayList<>();
+        for (var n = parent.getFirstChild(); n != null; n = n.getNext()) out.add(block(n));
         return out;
     }
 
@@ -96,8 +159,8 @@ public final class MarkdownView extends VBox {
             }
             case TableBlock table -> table(table);
             default -> {
-                TextFlow flow = new TextFlow(new Text(textOf(n)));
-                flow.getStyleClass().add("md-paragraph");
+                TextFlow flow = new TextFlow(text(textOf(n), ""));
+                flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE);
                 yield flow;
             }
         };
@@ -139,38 +202,65 @@ public final class MarkdownView extends VBox {
         return grid;
     }
 
-    private Node codeBlock(String code, String language) {
-        String text = code.endsWith("\n") ? code.substring(0, code.length() - 1) : code;
-        TextArea area = new TextArea(text);
-        area.setEditable(false);
-        area.setWrapText(false);
-        area.getStyleClass().add("md-code");
-        area.setPrefRowCount((int) Math.max(1, text.lines().count()));
-        area.setMinHeight(Region.USE_PREF_SIZE);
-        Label lang = new Label(language == null ? "" : language.strip());
-        lang.getStyleClass().add("md-code-language");
-        Button copy = new Button();
-        copy.setGraphic(new FontIcon(Feather.COPY));
-        copy.textProperty().bind(i18n.text("chat.copyCode"));
-        copy.getStyleClass().addAll("flat", "small", "md-copy");
-        copy.setOnAction(e -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(text);
-            Clipboard.getSystemClipboard().setContent(content);
-        });
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox header = new HBox(6, lang, spacer, copy);
-        header.setAlignment(Pos.CENTER_LEFT);
-        header.getStyleClass().add("md-code-header");
-        VBox box = new VBox(header, area);
-        box.getStyleClass().add("md-code-block");
-        return box;
+    private static String language(String info) {
+        return info == null ? "" : info.strip();
+    }
+
+    private Node codeBlock(String code, String info) {
+        CodeBlock block = new CodeBlock(language(info));
+        block.setCode(code);
+        return block;
+    }
+
+    /** A code block: language, a copy button, and the code in a read-only text area (selectable on its own). */
+    private final class CodeBlock extends VBox {
+        final String language;
+        private final TextArea area = new TextArea();
+        private String code = "";
+
+        CodeBlock(String language) {
+            this.language = language;
+            area.setEditable(false);
+            area.setWrapText(false);
+            area.getStyleClass().add("md-code");
+            area.setMinHeight(Region.USE_PREF_SIZE);
+            Label lang = new Label(language);
+            lang.getStyleClass().add("md-code-language");
+            Button copy = new Button();
+            copy.setGraphic(new FontIcon(Feather.COPY));
+            copy.textProperty().bind(i18n.text("chat.copyCode"));
+            copy.getStyleClass().addAll("flat", "small", "md-copy");
+            copy.setOnAction(e -> {
+                ClipboardContent content = new ClipboardContent();
+                content.putString(code);
+                Clipboard.getSystemClipboard().setContent(content);
+            });
+            Region spacer = new Region();
+            HBox.setHgrow(spacer, Priority.ALWAYS);
+            HBox header = new HBox(6, lang, spacer, copy);
+            header.setAlignment(Pos.CENTER_LEFT);
+            header.getStyleClass().add("md-code-header");
+            getChildren().addAll(header, area);
+            getStyleClass().add("md-code-block");
+            setCursor(javafx.scene.Cursor.DEFAULT);
+        }
+
+        void setCode(String literal) {
+            code = literal.endsWith("\n") ? literal.substring(0, literal.length() - 1) : literal;
+            // One spare row: the area's own padding would otherwise cost the last line and show a scroll bar.
+            int rows = (int) Math.max(1, code.lines().count()) + 1;
+            if (area.getText().length() < code.length() && code.startsWith(area.getText())) {
+                area.appendText(code.substring(area.getText().length()));
+            } else {
+                area.setText(code);
+            }
+            if (area.getPrefRowCount() != rows) area.setPrefRowCount(rows);
+        }
     }
 
     private TextFlow inline(org.commonmark.node.Node parent, String styleClass) {
         TextFlow flow = new TextFlow();
-        flow.getStyleClass().add("md-paragraph");
+        flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE);
         if (styleClass != null) flow.getStyleClass().add(styleClass);
         addInline(flow, parent, "");
         return flow;

@@ -2,7 +2,6 @@ package dev.hearth.app.ui.chat;
 
 import dev.hearth.app.store.Role;
 import dev.hearth.app.ui.I18n;
-import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -15,29 +14,22 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.util.Duration;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 /** One message: its text (Markdown for answers), and on hover copy, edit or regenerate, branch arrows and stats. */
 final class MessageView extends VBox {
 
-    /** While streaming, the Markdown is re-laid out at most this often; the final text is always shown. */
-    private static final Duration STREAM_RENDER_INTERVAL = Duration.millis(80);
-
     private final MessageItem item;
     private final ChatViewModel vm;
     private final I18n i18n;
-    private final MarkdownView markdown;
-    private final Label plain = new Label();
-    private final PauseTransition renderLater = new PauseTransition(STREAM_RENDER_INTERVAL);
-    private boolean renderPending;
+    private final MarkdownView text;
 
     MessageView(MessageItem item, ChatViewModel vm, I18n i18n) {
         this.item = item;
         this.vm = vm;
         this.i18n = i18n;
-        this.markdown = new MarkdownView(i18n);
+        this.text = new MarkdownView(i18n);
         getStyleClass().addAll("message", item.role() == Role.USER ? "message-user" : "message-assistant");
         setUserData(item.id());
         Label who = new Label();
@@ -51,33 +43,22 @@ final class MessageView extends VBox {
         HBox header = new HBox(8, who, stopped);
         header.setAlignment(Pos.CENTER_LEFT);
 
-        plain.setWrapText(true);
-        plain.getStyleClass().add("message-text");
-        VBox body = new VBox();
+        text.getStyleClass().add("message-text");
+        VBox body = new VBox(text);
         if (item.role() == Role.USER) {
-            plain.textProperty().bind(item.contentProperty());
-            body.getChildren().add(plain);
+            text.setPlainText(item.content());
+            item.contentProperty().addListener((o, was, now) -> text.setPlainText(now));
         } else {
-            markdown.setMarkdown(item.content());
-            renderLater.setOnFinished(e -> {
-                renderPending = false;
-                markdown.setMarkdown(item.content());
-            });
-            item.contentProperty().addListener((o, was, now) -> {
-                if (!item.streamingProperty().get()) {
-                    markdown.setMarkdown(now);
-                } else if (!renderPending) {
-                    renderPending = true;
-                    renderLater.playFromStart();
-                }
-            });
-            item.streamingProperty().addListener((o, was, now) -> {
-                if (!now) markdown.setMarkdown(item.content());
-            });
-            body.getChildren().add(markdown);
+            // Tokens arrive here at most once per frame; MarkdownView rebuilds only the block that changed.
+            text.setMarkdown(item.content());
+            item.contentProperty().addListener((o, was, now) -> text.setMarkdown(now));
         }
         getChildren().addAll(header, body, actions(body));
         setSpacing(4);
+    }
+
+    MessageItem item() {
+        return item;
     }
 
     private HBox actions(VBox body) {
@@ -106,10 +87,13 @@ final class MessageView extends VBox {
             edit.setOnAction(e -> startEditing(body));
             edit.disableProperty().bind(vm.generatingProperty());
             bar.getChildren().add(edit);
-        } else if (vm.isLast(item)) {
+        } else {
+            // A view outlives changes of the list, so whether its message is the last one is followed, not fixed.
             Button regenerate = iconButton(Feather.REFRESH_CW, "chat.regenerate");
             regenerate.setOnAction(e -> vm.regenerate());
             regenerate.disableProperty().bind(vm.generatingProperty());
+            regenerate.visibleProperty().bind(Bindings.createBooleanBinding(() -> vm.isLast(item), vm.messages()));
+            regenerate.managedProperty().bind(regenerate.visibleProperty());
             bar.getChildren().add(regenerate);
         }
         Region spacer = new Region();
@@ -157,7 +141,7 @@ final class MessageView extends VBox {
         buttons.setAlignment(Pos.CENTER_RIGHT);
         VBox editing = new VBox(6, editor, buttons);
         body.getChildren().setAll(editing);
-        cancel.setOnAction(e -> body.getChildren().setAll(plain));
+        cancel.setOnAction(e -> body.getChildren().setAll(text));
         save.setOnAction(e -> vm.edit(item, editor.getText()));
         editor.requestFocus();
     }

@@ -16,6 +16,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -55,6 +56,8 @@ public final class SettingsDialog extends Dialog<AppSettings> {
         Spinner<Integer> threads = new Spinner<>(0, Runtime.getRuntime().availableProcessors(), current.threads());
         for (Spinner<?> s : new Spinner<?>[]{temperature, topP, topK, minP, repeat, maxTokens, context, threads}) s.setEditable(true);
         Label memory = new Label();
+        memory.setWrapText(true);
+        memory.setMaxWidth(300);
         memory.textProperty().bind(Bindings.createStringBinding(() -> {
             if (model == null) return i18n.get("settings.memoryUnknown");
             int ctx = context.getValue() == 0 ? MemoryPlan.defaultContext(model, weightBytes, 1) : context.getValue();
@@ -121,6 +124,7 @@ public final class SettingsDialog extends Dialog<AppSettings> {
     private static Label label(I18n i18n, String key) {
         Label label = new Label();
         label.textProperty().bind(i18n.text(key));
+        label.setMinWidth(Region.USE_PREF_SIZE);
         return label;
     }
 

@@ -8,6 +8,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextField;
@@ -104,6 +105,14 @@ public final class SidebarView extends VBox {
     }
 
     private final class RowCell extends ListCell<SidebarRow> {
+        RowCell() {
+            // A cell asks for no width of its own: the list is as wide as the sidebar and long titles end in "…"
+            // instead of a horizontal scroll bar.
+            setPrefWidth(0);
+            setTextOverrun(OverrunStyle.ELLIPSIS);
+            setEllipsisString("…");
+        }
+
         @Override
         protected void updateItem(SidebarRow row, boolean empty) {
             super.updateItem(row, empty);
@@ -131,6 +140,7 @@ public final class SidebarView extends VBox {
                     setMouseTransparent(false);
                     getStyleClass().add("sidebar-hit");
                     Label title = new Label(hit.hit().conversationTitle());
+                    title.setMinWidth(0);
                     title.getStyleClass().add("hit-title");
                     VBox box = new VBox(2, title, snippet(hit.hit().snippet()));
                     setGraphic(box);

@@ -2,8 +2,10 @@ package dev.hearth.app.ui.welcome;
 
 import dev.hearth.app.assistant.ModelFacts;
 import dev.hearth.app.models.DownloadProgress;
+import dev.hearth.app.models.ModelDownload;
 import dev.hearth.app.ui.I18n;
 import dev.hearth.engine.model.MemoryPlan;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -89,7 +91,7 @@ public final class WelcomeView extends ScrollPane {
             }
         });
 
-        VBox content = new VBox(14, title, intro, recommend, pick, label("welcome.orLink", "welcome-text"), linkRow, sha,
+        VBox content = new VBox(14, title, intro, unfinished(), recommend, pick, label("welcome.orLink", "welcome-text"), linkRow, sha,
                 downloadBox, problemBox, factsBox);
         content.getStyleClass().add("welcome-content");
         content.setMaxWidth(640);
@@ -104,6 +106,41 @@ public final class WelcomeView extends ScrollPane {
         label.setWrapText(true);
         label.getStyleClass().add(style);
         return label;
+    }
+
+    /** Downloads an earlier run left unfinished, each with Resume. */
+    private VBox unfinished() {
+        VBox box = new VBox(6);
+        box.setId("unfinished-downloads");
+        box.getStyleClass().add("card");
+        Runnable fill = () -> {
+            box.getChildren().clear();
+            for (ModelDownload earlier : vm.unfinished()) {
+                Label what = new Label();
+                String key = earlier.target().getFileName().toString().replaceAll("[^A-Za-z0-9]", "-");
+                what.setId("unfinished-" + key);
+                what.setWrapText(true);
+                what.textProperty().bind(i18n.text("welcome.unfinished", earlier.target().getFileName().toString(),
+                        MemoryPlan.human(earlier.receivedBytes())));
+                HBox.setHgrow(what, Priority.ALWAYS);
+                what.setMaxWidth(Double.MAX_VALUE);
+                Button resume = new Button();
+                resume.setId("resume-earlier-" + key);
+                resume.setGraphic(new FontIcon(Feather.DOWNLOAD));
+                resume.textProperty().bind(i18n.text("welcome.resume"));
+                resume.getStyleClass().add("accent");
+                resume.disableProperty().bind(vm.busyProperty());
+                resume.setOnAction(e -> vm.resume(earlier));
+                HBox row = new HBox(8, what, resume);
+                row.setAlignment(Pos.CENTER_LEFT);
+                box.getChildren().add(row);
+            }
+        };
+        vm.unfinished().addListener((javafx.collections.ListChangeListener<ModelDownload>) c -> fill.run());
+        fill.run();
+        box.visibleProperty().bind(Bindings.isNotEmpty(vm.unfinished()));
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
     }
 
     private VBox downloadProgress() {

@@ -9,11 +9,14 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -32,6 +35,7 @@ public final class WelcomeViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty();
     private final ObjectProperty<DownloadProgress> progress = new SimpleObjectProperty<>();
     private final ObjectProperty<ModelDownload> download = new SimpleObjectProperty<>();
+    private final ObservableList<ModelDownload> unfinished = FXCollections.observableArrayList();
     private Consumer<ModelFacts> onChosen = f -> {};
     private HttpClient client;
 
@@ -60,6 +64,24 @@ public final class WelcomeViewModel {
 
     public ObjectProperty<ModelDownload> downloadProperty() {
         return download;
+    }
+
+    /** Downloads an earlier run started and did not finish, offered for resuming. */
+    public ObservableList<ModelDownload> unfinished() {
+        return unfinished;
+    }
+
+    /** Looks (off the UI thread) in the models folder for downloads an earlier run left unfinished. */
+    public void findUnfinished() {
+        io.execute(() -> {
+            List<ModelDownload> found = ModelDownload.unfinished(client(), modelsDir);
+            ui.execute(() -> unfinished.setAll(found));
+        });
+    }
+
+    private HttpClient client() {
+        if (client == null) client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        return client;
     }
 
     /** Called with the facts of the model the user chose to load. */
@@ -98,8 +120,7 @@ public final class WelcomeViewModel {
         problem.set(null);
         ModelDownload next;
         try {
-            if (client == null) client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-            next = new ModelDownload(client, URI.create(link.strip()), modelsDir, sha256);
+            next = new ModelDownload(client(), URI.create(link.strip()), modelsDir, sha256);
         } catch (DownloadProblem e) {
             problem.set(downloadProblem(e));
             return;
@@ -116,6 +137,7 @@ public final class WelcomeViewModel {
     }
 
     private void run(ModelDownload next) {
+        unfinished.removeIf(d -> d.target().equals(next.target()));
         download.set(next);
         busy.set(true);
         io.execute(() -> {
