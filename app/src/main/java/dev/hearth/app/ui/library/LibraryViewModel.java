@@ -50,6 +50,7 @@ public final class LibraryViewModel implements AutoCloseable {
     private final ObjectProperty<UiProblem> problem = new SimpleObjectProperty<>();
     private DocumentIndexer indexer;
     private LibraryWatcher watcher;
+    private boolean closed;
 
     public LibraryViewModel(DocumentStore store, Executor io, Executor ui) {
         this.store = store;
@@ -94,15 +95,23 @@ public final class LibraryViewModel implements AutoCloseable {
         return problem;
     }
 
-    /** Starts the indexer (loading the embedding model), resumes unfinished indexing and watches the folders; all off the UI thread. */
+    /**
+     * Starts the indexer (loading the embedding model), resumes unfinished indexing and watches the folders; all on
+     * a thread of its own, so the second or so the embedding model takes to load holds up neither the UI nor {@code io}.
+     */
     public void start() {
-        io.execute(() -> {
+        Thread.ofPlatform().name("hearth-library-start").daemon().start(() -> {
             try {
                 DocumentIndexer started = new DocumentIndexer(store, TextEmbedder.shared(), listener());
                 started.rescan();
                 LibraryWatcher watching = new LibraryWatcher(store, started);
                 List<LibraryRow> rows = rows();
                 ui.execute(() -> {
+                    if (closed) {
+                        watching.close();
+                        started.close();
+                        return;
+                    }
                     indexer = started;
                     watcher = watching;
                     show(rows);
@@ -232,6 +241,7 @@ public final class LibraryViewModel implements AutoCloseable {
     /** Stops watching and stops indexing after the file being read (which is committed or rolled back whole). */
     @Override
     public void close() {
+        closed = true;
         if (watcher != null) watcher.close();
         if (indexer != null) indexer.close();
     }
