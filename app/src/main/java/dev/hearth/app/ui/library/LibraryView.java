@@ -5,6 +5,7 @@ import dev.hearth.app.ui.I18n;
 import dev.hearth.app.ui.library.LibraryViewModel.FileRow;
 import dev.hearth.app.ui.library.LibraryViewModel.LibraryRow;
 import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -95,6 +96,7 @@ public final class LibraryView extends SplitPane {
         create.setId("library-create");
         create.textProperty().bind(i18n.text("library.create"));
         create.disableProperty().bind(name.textProperty().isEmpty());
+        create.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         Runnable createNow = () -> {
             vm.create(name.getText());
             name.clear();
@@ -104,6 +106,7 @@ public final class LibraryView extends SplitPane {
         HBox.setHgrow(name, Priority.ALWAYS);
         VBox box = new VBox(8, heading, list, new HBox(6, name, create));
         box.getStyleClass().add("library-list");
+        box.setPadding(new Insets(12));
         return box;
     }
 
@@ -151,6 +154,7 @@ public final class LibraryView extends SplitPane {
         Button pause = new Button();
         pause.setId("library-pause");
         pause.textProperty().bind(Bindings.when(vm.pausedProperty()).then(i18n.text("library.resume")).otherwise(i18n.text("library.pause")));
+        pause.disableProperty().bind(vm.indexingProperty().not().and(vm.pausedProperty().not()));
         pause.setOnAction(e -> {
             if (vm.pausedProperty().get()) vm.resume();
             else vm.pause();
@@ -162,7 +166,12 @@ public final class LibraryView extends SplitPane {
         HBox progressRow = new HBox(8, bar, pause);
         progressRow.setAlignment(Pos.CENTER_LEFT);
         VBox progress = new VBox(4, progressRow, status);
-        progress.visibleProperty().bind(vm.progressProperty().isNotNull());
+        // The last scan's report shows with the library it was about, or while any scan runs.
+        progress.visibleProperty().bind(Bindings.createBooleanBinding(() -> {
+            IndexProgress p = vm.progressProperty().get();
+            LibraryRow row = vm.selectedProperty().get();
+            return p != null && (vm.indexingProperty().get() || row != null && row.name().equals(p.library()));
+        }, vm.progressProperty(), vm.selectedProperty(), vm.indexingProperty()));
         progress.managedProperty().bind(progress.visibleProperty());
 
         ListView<FileRow> files = new ListView<>(vm.files());
@@ -172,6 +181,7 @@ public final class LibraryView extends SplitPane {
 
         VBox detail = new VBox(10, title, counts, actions, progress, files);
         detail.getStyleClass().add("library-detail");
+        detail.setPadding(new Insets(12));
         detail.visibleProperty().bind(vm.selectedProperty().isNotNull());
 
         Label empty = new Label();
@@ -217,9 +227,12 @@ public final class LibraryView extends SplitPane {
                     : row.pages() == null ? i18n.get("library.fileChunks", row.chunks()) : i18n.get("library.filePages", row.pages(), row.chunks()));
             detail.getStyleClass().add(row.error() != null ? "library-file-error" : "library-file-detail");
             detail.setWrapText(true);
+            detail.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             if (row.error() != null) getStyleClass().add("library-file-failed");
             setText(null);
-            setGraphic(new VBox(2, file, detail));
+            VBox box = new VBox(2, file, detail);
+            box.maxWidthProperty().bind(getListView().widthProperty().subtract(32));
+            setGraphic(box);
             setTooltip(new Tooltip(row.path().toString()));
         }
     }

@@ -38,12 +38,14 @@ public final class PrivacyView extends VBox {
         this.i18n = i18n;
         getStyleClass().add("privacy");
         setSpacing(10);
+        setPadding(new javafx.geometry.Insets(16));
         Label heading = new Label();
         heading.textProperty().bind(i18n.text("privacy.heading"));
         heading.getStyleClass().add("title-3");
         Label explanation = new Label();
         explanation.textProperty().bind(i18n.text("privacy.explanation"));
         explanation.setWrapText(true);
+        explanation.setMinHeight(Region.USE_PREF_SIZE);
         Button refresh = new Button();
         refresh.setId("privacy-refresh");
         refresh.setGraphic(new FontIcon(Feather.REFRESH_CW));
