@@ -51,6 +51,7 @@ public final class LibraryViewModel implements AutoCloseable {
     private DocumentIndexer indexer;
     private LibraryWatcher watcher;
     private boolean closed;
+    private boolean starting;
 
     public LibraryViewModel(DocumentStore store, Executor io, Executor ui) {
         this.store = store;
@@ -98,10 +99,17 @@ public final class LibraryViewModel implements AutoCloseable {
     /**
      * Starts the indexer (loading the embedding model), resumes unfinished indexing and watches the folders; all on
      * a thread of its own, so the second or so the embedding model takes to load holds up neither the UI nor {@code io}.
+     * Without any library nothing is loaded until the first one is created.
      */
     public void start() {
+        if (starting) return;
+        starting = true;
         Thread.ofPlatform().name("hearth-library-start").daemon().start(() -> {
             try {
+                if (store.libraries().isEmpty()) {
+                    ui.execute(() -> starting = false);
+                    return;
+                }
                 DocumentIndexer started = new DocumentIndexer(store, TextEmbedder.shared(), listener());
                 started.rescan();
                 LibraryWatcher watching = new LibraryWatcher(store, started);
@@ -117,7 +125,10 @@ public final class LibraryViewModel implements AutoCloseable {
                     show(rows);
                 });
             } catch (IOException | RuntimeException e) {
-                ui.execute(() -> problem.set(new UiProblem("library.error.start", UiProblem.describe(e))));
+                ui.execute(() -> {
+                    starting = false;
+                    problem.set(new UiProblem("library.error.start", UiProblem.describe(e)));
+                });
             }
         });
     }
@@ -145,6 +156,7 @@ public final class LibraryViewModel implements AutoCloseable {
                 ui.execute(() -> {
                     show(rows);
                     rows.stream().filter(r -> r.id() == library.id()).findFirst().ifPresent(selected::set);
+                    if (indexer == null) start();
                 });
             } catch (RuntimeException e) {
                 ui.execute(() -> problem.set(UiProblem.of("error.store.write", e)));
