@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The model and its one generation thread. Loading, prompt encoding and generation all run on that thread,
@@ -94,6 +95,17 @@ public final class Assistant implements AutoCloseable {
                 // Already reported to events as Failed; the future completes normally so callers handle it once.
             }
             return new PromptSize(prompt.length, session.contextLength());
+        }, thread);
+    }
+
+    /**
+     * Runs {@code work} with the loaded model's session on the generation thread, in turn with replies (document
+     * answers use this to build their own prompt). Fails with {@link ModelLoadException} while no model is loaded.
+     */
+    public <T> CompletableFuture<T> withSession(Function<GenerationSession, T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            if (session == null) throw new ModelLoadException("no model is loaded", null);
+            return work.apply(session);
         }, thread);
     }
 

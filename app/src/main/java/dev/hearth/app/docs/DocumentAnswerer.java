@@ -34,6 +34,17 @@ public final class DocumentAnswerer {
      */
     public GroundedAnswer ask(String question, Collection<Library> libraries, SamplerSettings sampler, int maxTokens,
                               Cancellation cancellation, Consumer<String> onText) {
+        return askStreaming(question, libraries, sampler, maxTokens, cancellation, event -> {
+            if (event instanceof GenerationEvent.Token token) onText.accept(token.text());
+        });
+    }
+
+    /**
+     * Like {@link #ask(String, Collection, SamplerSettings, int, Cancellation, Consumer)}, handing on every generation
+     * event (the tokens, then {@code Done} with the stats or {@code Failed}), for a caller that streams and stores the reply.
+     */
+    public GroundedAnswer askStreaming(String question, Collection<Library> libraries, SamplerSettings sampler, int maxTokens,
+                                       Cancellation cancellation, Consumer<GenerationEvent> events) {
         List<Passage> passages = retriever.search(question, libraries, PASSAGES, DocumentRetriever.Mode.HYBRID);
         int fixed = tokens(GroundedPrompt.INSTRUCTIONS) + tokens("Sources:\n\nQuestion: " + question) + TEMPLATE_TOKENS;
         int budget = session.contextLength() - maxTokens - fixed;
@@ -44,9 +55,7 @@ public final class DocumentAnswerer {
         GroundedPrompt prompt = GroundedPrompt.build(question, passages, budget, this::tokens);
         int[] tokens = session.chatFormat().encode(prompt.messages(), ChatFormat.formatDate(LocalDate.now()), true);
         session.reset();
-        GenerationResult result = session.generate(new GenerationRequest(tokens, sampler, maxTokens, cancellation), event -> {
-            if (event instanceof GenerationEvent.Token token) onText.accept(token.text());
-        });
+        GenerationResult result = session.generate(new GenerationRequest(tokens, sampler, maxTokens, cancellation), events);
         return new GroundedAnswer(prompt.cleanAnswer(result.text()), prompt.sources());
     }
 

@@ -3,6 +3,7 @@ package dev.hearth.app.models;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.app.models.DownloadProblem.Reason;
+import dev.hearth.app.privacy.ConnectionLog;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,11 @@ public final class ModelDownload {
         record Cancelled() implements Outcome {}
     }
 
+    /** What the connection log calls this kind of connection. */
+    public static final String PURPOSE = "model download";
+
     private final HttpClient client;
+    private final ConnectionLog log;
     private final URI uri;
     private final Path target;
     private final String expectedSha256;
@@ -59,11 +64,13 @@ public final class ModelDownload {
     private volatile boolean cancelRequested;
 
     /**
+     * @param log            where every connection the download makes is recorded (the Privacy view shows it)
      * @param expectedSha256 the file's SHA-256 in hex, or null to skip the check
      * @throws DownloadProblem when the link is not an http(s) link to a {@code .gguf} file
      */
-    public ModelDownload(HttpClient client, URI uri, Path modelsDir, String expectedSha256) throws DownloadProblem {
+    public ModelDownload(HttpClient client, ConnectionLog log, URI uri, Path modelsDir, String expectedSha256) throws DownloadProblem {
         this.client = client;
+        this.log = log;
         this.uri = uri;
         this.target = modelsDir.resolve(fileName(uri));
         this.expectedSha256 = expectedSha256 == null || expectedSha256.isBlank() ? null : expectedSha256.trim().toLowerCase(Locale.ROOT);
@@ -73,14 +80,14 @@ public final class ModelDownload {
     }
 
     /** The downloads that were started before and not finished, for the window to offer resuming them. */
-    public static List<ModelDownload> unfinished(HttpClient client, Path modelsDir) {
+    public static List<ModelDownload> unfinished(HttpClient client, ConnectionLog log, Path modelsDir) {
         List<ModelDownload> found = new ArrayList<>();
         try (var files = Files.list(modelsDir)) {
             for (Path sidecar : files.filter(p -> p.getFileName().toString().endsWith(".part.json")).sorted().toList()) {
                 try {
                     var node = JSON.readTree(sidecar.toFile());
                     var sha = node.path("sha256");
-                    found.add(new ModelDownload(client, URI.create(node.path("url").asText()), modelsDir, sha.isTextual() ? sha.asText() : null));
+                    found.add(new ModelDownload(client, log, URI.create(node.path("url").asText()), modelsDir, sha.isTextual() ? sha.asText() : null));
                 } catch (IOException | IllegalArgumentException e) {
                     // An unreadable sidecar is a download we cannot resume: it is left as it is, not offered.
                 }
@@ -185,11 +192,21 @@ public final class ModelDownload {
     private HttpResponse<InputStream> send(long have) throws DownloadProblem, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
         if (have > 0) request.header("Range", "bytes=" + have + "-");
+        String what = "GET " + uri.getPath() + (have > 0 ? " from byte " + have : "");
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            log.record(ConnectionLog.Direction.OUTBOUND, PURPOSE, address(response.uri()), what + " → " + response.statusCode());
+            return response;
         } catch (IOException e) {
+            log.record(ConnectionLog.Direction.OUTBOUND, PURPOSE, address(uri), what + " → failed: " + e.getMessage());
             throw new DownloadProblem(Reason.CONNECTION_LOST, "cannot reach " + uri.getHost() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** host:port of a link (the port the scheme implies when it names none); a redirect is logged with where it ended. */
+    private static String address(URI link) {
+        int port = link.getPort() >= 0 ? link.getPort() : "http".equalsIgnoreCase(link.getScheme()) ? 80 : 443;
+        return link.getHost() + ":" + port;
     }
 
     private static long totalSize(HttpResponse<?> response, long have) {

@@ -298,6 +298,40 @@ public final class DocumentStore {
         });
     }
 
+    /** Source {@code number} (1-based, as the answer's {@code [n]} markers count) of a message: file, page or null, heading or null, passage. */
+    public record MessageSource(int number, Path file, Integer page, String heading, String snippet) {}
+
+    /** Keeps the sources an answer cited with it (replacing any saved before for that message). */
+    public void saveSources(long messageId, List<MessageSource> sources) {
+        db.write("save the answer's sources", c -> {
+            Database.update(c, "DELETE FROM message_sources WHERE message_id = ?", messageId);
+            for (MessageSource s : sources) {
+                Database.update(c, "INSERT INTO message_sources(message_id, number, path, page, heading, snippet) VALUES (?, ?, ?, ?, ?, ?)",
+                        messageId, s.number(), s.file().toString(), s.page(), s.heading(), s.snippet());
+            }
+            return null;
+        });
+    }
+
+    /** The sources of every message of a conversation that has some, by message id, each list in number order. */
+    public Map<Long, List<MessageSource>> sourcesOf(long conversationId) {
+        return db.read("read the answers' sources", c -> {
+            Map<Long, List<MessageSource>> byMessage = new LinkedHashMap<>();
+            try (PreparedStatement statement = c.prepareStatement("""
+                    SELECT s.message_id, s.number, s.path, s.page, s.heading, s.snippet FROM message_sources s
+                    JOIN messages m ON m.id = s.message_id WHERE m.conversation_id = ? ORDER BY s.message_id, s.number""")) {
+                statement.setLong(1, conversationId);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        byMessage.computeIfAbsent(rows.getLong(1), id -> new ArrayList<>()).add(new MessageSource(rows.getInt(2),
+                                Path.of(rows.getString(3)), (Integer) rows.getObject(4), rows.getString(5), rows.getString(6)));
+                    }
+                }
+            }
+            return byMessage;
+        });
+    }
+
     public List<Library> librariesOf(long conversationId) {
         return db.read("read the chat's libraries", c -> libraries(c,
                 "WHERE id IN (SELECT library_id FROM conversation_libraries WHERE conversation_id = ?) ORDER BY name", conversationId));

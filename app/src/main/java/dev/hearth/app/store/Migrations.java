@@ -159,6 +159,18 @@ final class Migrations {
                       conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
                       library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
                       PRIMARY KEY (conversation_id, library_id)
+                    )"""),
+            // 4: the numbered sources of an answer grounded in documents, kept with the message (the file may change or go later).
+            List.of(
+                    """
+                    CREATE TABLE message_sources (
+                      message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                      number INTEGER NOT NULL CHECK (number >= 1),
+                      path TEXT NOT NULL,
+                      page INTEGER,
+                      heading TEXT,
+                      snippet TEXT NOT NULL,
+                      PRIMARY KEY (message_id, number)
                     )"""));
 
     static int latest() {

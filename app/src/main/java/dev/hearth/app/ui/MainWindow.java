@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.app.assistant.Assistant;
 import dev.hearth.app.assistant.ModelFacts;
+import dev.hearth.app.privacy.ConnectionLog;
 import dev.hearth.app.store.ConversationStore;
 import dev.hearth.app.store.DataDir;
 import dev.hearth.app.store.StoreException;
@@ -96,6 +97,8 @@ public final class MainWindow {
     private ChatView chatView;
     private WelcomeViewModel welcome;
     private CrashReporter crashReporter;
+    private ConnectionLog connections;
+    private ToolWindows tools;
 
     public MainWindow(Stage stage, Path dataDir) {
         this.stage = stage;
@@ -142,6 +145,7 @@ public final class MainWindow {
             try {
                 DataDir.prepare(dataDir);
                 store = ConversationStore.open(db);
+                connections = ConnectionLog.open(store);
                 AppSettings loaded = new SettingsRepository(store, Locale.getDefault()).load();
                 Optional<JsonNode> geometry = store.setting(WINDOW_KEY);
                 Optional<JsonNode> last = store.setting(LAST_CONVERSATION_KEY);
@@ -183,7 +187,7 @@ public final class MainWindow {
         chat = new ChatViewModel(store, assistant, io, Platform::runLater, frame, settings::get);
         sidebar = new SidebarViewModel(store, io, Platform::runLater, Clock.systemDefaultZone());
         int threads = threads(loaded);
-        welcome = new WelcomeViewModel(io, Platform::runLater, dataDir.resolve(DataDir.MODELS_DIR), threads);
+        welcome = new WelcomeViewModel(io, Platform::runLater, dataDir.resolve(DataDir.MODELS_DIR), threads, connections);
         welcome.setOnChosen(this::chooseModel);
 
         chatView = new ChatView(chat, i18n, modelReady, contextSize);
@@ -203,9 +207,12 @@ public final class MainWindow {
                         ? i18n.get("app.name") : i18n.get("app.titleWithChat", chat.conversationProperty().get().title()),
                 chat.conversationProperty(), i18n.localeProperty()));
 
-        SplitPane split = new SplitPane(sidebarView, content);
+        tools = new ToolWindows(stage, root, i18n, store, connections, assistant, io);
+        tools.attach(chat, chatView::addComposerTool);
+        var left = tools.withButtons(sidebarView);
+        SplitPane split = new SplitPane(left, content);
         split.setDividerPositions(0.24);
-        SplitPane.setResizableWithParent(sidebarView, false);
+        SplitPane.setResizableWithParent(left, false);
         BorderPane layout = new BorderPane(split);
         layout.setTop(notices);
         layout.setBottom(status);
@@ -286,6 +293,7 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> sidebarView.focusSearch());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), () -> chat.stop());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.COMMA, KeyCombination.SHORTCUT_DOWN), this::openSettings);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> tools.openLibrary());
     }
 
     /** Opens the settings; saved changes are stored off the FX thread and applied at once. */
@@ -295,6 +303,7 @@ public final class MainWindow {
                 loaded == null ? null : loaded.facts().config(), loaded == null ? 0 : loaded.facts().plan().weightBytes(),
                 this::openDataFolder, this::exportChats);
         dialog.initOwner(stage);
+        dialog.addSection("settings.privacy", tools.settingsSection());
         dialog.showAndWait().ifPresent(this::applySettings);
     }
 
@@ -403,6 +412,7 @@ public final class MainWindow {
         chat.stop();
         welcome.pause();
         sidebar.commitDelete();
+        tools.close();
         io.execute(() -> {
             store.putSetting(WINDOW_KEY, g);
             if (open != null) store.putSetting(LAST_CONVERSATION_KEY, JSON.getNodeFactory().numberNode(open.id()));
@@ -425,6 +435,11 @@ public final class MainWindow {
 
     public WelcomeViewModel welcome() {
         return welcome;
+    }
+
+    /** The Library and Privacy windows and the services behind them (null until the store is open). */
+    public ToolWindows tools() {
+        return tools;
     }
 
     public SidebarViewModel sidebar() {

@@ -2,6 +2,7 @@ package dev.hearth.app.models;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.hearth.app.privacy.ConnectionLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ class ModelDownloadTest {
     private volatile boolean ignoreRanges;
     private HttpServer server;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ConnectionLog log = ConnectionLog.inMemory();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -100,7 +102,7 @@ class ModelDownloadTest {
 
     @Test
     void downloadsTheWholeFileIntoTheModelsFolderAndChecksItsHash() throws Exception {
-        var download = new ModelDownload(client, link("/models/tiny.gguf"), models, sha256());
+        var download = new ModelDownload(client, log, link("/models/tiny.gguf"), models, sha256());
         List<DownloadProgress> seen = new ArrayList<>();
 
         var outcome = download.run(seen::add);
@@ -116,9 +118,37 @@ class ModelDownloadTest {
     }
 
     @Test
+    void recordsEachConnectionInTheConnectionLogWithHostAndWhatWasAsked() throws Exception {
+        dropAfter.set(1_000_000);
+        var download = new ModelDownload(client, log, link("/models/tiny.gguf"), models, null);
+        assertThrows(DownloadProblem.class, () -> download.run(p -> {}));
+        long kept = download.receivedBytes();
+        download.run(p -> {});
+
+        String address = "127.0.0.1:" + server.getAddress().getPort();
+        assertEquals(List.of(
+                        new Logged(ConnectionLog.Direction.OUTBOUND, "model download", address, "GET /models/tiny.gguf → 200"),
+                        new Logged(ConnectionLog.Direction.OUTBOUND, "model download", address, "GET /models/tiny.gguf from byte " + kept + " → 206")),
+                log.entries().stream().map(c -> new Logged(c.direction(), c.purpose(), c.address(), c.detail())).toList());
+    }
+
+    @Test
+    void recordsAConnectionThatFailedToo() throws Exception {
+        int closedPort = server.getAddress().getPort();
+        server.stop(0);
+        var download = new ModelDownload(client, log, link("/models/tiny.gguf"), models, null);
+        assertThrows(DownloadProblem.class, () -> download.run(p -> {}));
+        var entry = log.entries().getFirst();
+        assertEquals("127.0.0.1:" + closedPort, entry.address());
+        assertTrue(entry.detail().startsWith("GET /models/tiny.gguf → failed"), entry.detail());
+    }
+
+    private record Logged(ConnectionLog.Direction direction, String purpose, String address, String detail) {}
+
+    @Test
     void resumesWithARangeRequestAfterTheConnectionDrops() throws Exception {
         dropAfter.set(1_000_000);
-        var first = new ModelDownload(client, link("/models/tiny.gguf"), models, sha256());
+        var first = new ModelDownload(client, log, link("/models/tiny.gguf"), models, sha256());
 
         var problem = assertThrows(DownloadProblem.class, () -> first.run(p -> {}));
         assertEquals(DownloadProblem.Reason.CONNECTION_LOST, problem.reason());
@@ -126,7 +156,7 @@ class ModelDownloadTest {
         assertTrue(kept > 0 && kept <= 1_000_000, "what arrived is kept: " + kept);
 
         // A new object, as after a restart: found from the sidecar in the models folder.
-        var again = ModelDownload.unfinished(client, models);
+        var again = ModelDownload.unfinished(client, log, models);
         assertEquals(1, again.size());
         assertTrue(again.getFirst().isResumable());
         var outcome = again.getFirst().run(p -> {});
@@ -139,7 +169,7 @@ class ModelDownloadTest {
     @Test
     void startsOverWhenTheServerIgnoresTheRange() throws Exception {
         dropAfter.set(500_000);
-        var download = new ModelDownload(client, link("/models/tiny.gguf"), models, null);
+        var download = new ModelDownload(client, log, link("/models/tiny.gguf"), models, null);
         assertThrows(DownloadProblem.class, () -> download.run(p -> {}));
         ignoreRanges = true;
 
@@ -150,7 +180,7 @@ class ModelDownloadTest {
 
     @Test
     void pauseKeepsThePartialFileAndRunResumesIt() throws Exception {
-        var download = new ModelDownload(client, link("/models/tiny.gguf"), models, sha256());
+        var download = new ModelDownload(client, log, link("/models/tiny.gguf"), models, sha256());
 
         var paused = download.run(p -> download.pause());
 
@@ -163,7 +193,7 @@ class ModelDownloadTest {
 
     @Test
     void cancelDeletesThePartialFile() throws Exception {
-        var download = new ModelDownload(client, link("/models/tiny.gguf"), models, null);
+        var download = new ModelDownload(client, log, link("/models/tiny.gguf"), models, null);
 
         var outcome = download.run(p -> download.cancel());
 
@@ -175,7 +205,7 @@ class ModelDownloadTest {
 
     @Test
     void aWrongHashDeletesTheFileAndSaysSo() throws Exception {
-        var download = new ModelDownload(client, link("/models/tiny.gguf"), models, "0".repeat(64));
+        var download = new ModelDownload(client, log, link("/models/tiny.gguf"), models, "0".repeat(64));
 
         var problem = assertThrows(DownloadProblem.class, () -> download.run(p -> {}));
 
@@ -187,7 +217,7 @@ class ModelDownloadTest {
 
     @Test
     void aServerErrorIsReportedWithItsStatus() throws Exception {
-        var download = new ModelDownload(client, link("/missing.gguf"), models, null);
+        var download = new ModelDownload(client, log, link("/missing.gguf"), models, null);
 
         var problem = assertThrows(DownloadProblem.class, () -> download.run(p -> {}));
 
@@ -198,10 +228,10 @@ class ModelDownloadTest {
     @Test
     void refusesLinksThatAreNotHttpOrNotGguf() {
         for (String bad : List.of("ftp://example.org/model.gguf", "https://example.org/model.zip", "https://example.org/", "file:///tmp/x.gguf")) {
-            var problem = assertThrows(DownloadProblem.class, () -> new ModelDownload(client, URI.create(bad), models, null), bad);
+            var problem = assertThrows(DownloadProblem.class, () -> new ModelDownload(client, log, URI.create(bad), models, null), bad);
             assertEquals(DownloadProblem.Reason.NOT_A_MODEL_LINK, problem.reason());
         }
-        assertThrows(DownloadProblem.class, () -> new ModelDownload(client, link("/models/tiny.gguf"), models, "abc"));
+        assertThrows(DownloadProblem.class, () -> new ModelDownload(client, log, link("/models/tiny.gguf"), models, "abc"));
     }
 
     @Test
@@ -216,7 +246,7 @@ class ModelDownloadTest {
         });
         huge.start();
         try {
-            var download = new ModelDownload(client, URI.create("http://127.0.0.1:" + huge.getAddress().getPort() + "/huge.gguf"), models, null);
+            var download = new ModelDownload(client, log, URI.create("http://127.0.0.1:" + huge.getAddress().getPort() + "/huge.gguf"), models, null);
             var problem = assertThrows(DownloadProblem.class, () -> download.run(p -> {}));
             assertEquals(DownloadProblem.Reason.NOT_ENOUGH_SPACE, problem.reason());
             assertFalse(Files.exists(models.resolve("huge.gguf.part")), "nothing is written before the space check");

@@ -73,6 +73,9 @@ class MigrationsTest {
         assertEquals(List.of(chunk), documents.rankTrigrams("\"東京の\"", List.of(library.id()), 5).stream().map(DocumentStore.RankedChunk::chunkId).toList());
         assertEquals(new DocumentStore.StoredChunk(chunk, file, 2, "Results", "東京の会議で決まった"), documents.chunks(List.of(chunk)).getFirst());
         assertTrue(java.util.Arrays.equals(new float[] {0.6f, 0.8f}, documents.vectors(List.of(library.id())).vectors()[0]));
+        var source = new DocumentStore.MessageSource(1, file, 2, "Results", "東京の会議で決まった");
+        documents.saveSources(2, List.of(source));
+        assertEquals(java.util.Map.of(2L, List.of(source)), documents.sourcesOf(1), "an answer's sources come back with its conversation");
         documents.useLibraries(1, List.of(library.id()));
         assertEquals(List.of("papers"), documents.librariesOf(1).stream().map(DocumentStore.Library::name).toList());
         assertTrue(documents.removeDocument(library.id(), file));

@@ -35,6 +35,7 @@ public final class ChatView extends BorderPane {
     private final VBox list = new VBox(14);
     private final ScrollPane scroll = new ScrollPane(list);
     private final TextArea composer = new TextArea();
+    private final HBox tools = new HBox(6);
     private boolean followBottom = true;
 
     /**
@@ -109,7 +110,9 @@ public final class ChatView extends BorderPane {
         buttons.setAlignment(Pos.BOTTOM_RIGHT);
         HBox row = new HBox(8, composer, buttons);
         row.setAlignment(Pos.BOTTOM_LEFT);
-        VBox bottom = new VBox(4, row, tokens);
+        HBox.setHgrow(tokens, Priority.ALWAYS);
+        tokens.setMaxWidth(Double.MAX_VALUE);
+        VBox bottom = new VBox(4, row, new HBox(8, tokens, tools));
         bottom.getStyleClass().add("composer");
         setBottom(bottom);
     }
@@ -182,6 +185,11 @@ public final class ChatView extends BorderPane {
             composer.clear();
             followBottom = true;
         }
+    }
+
+    /** Adds a control (e.g. the documents menu) under the composer, right of the context line. */
+    public void addComposerTool(Node tool) {
+        tools.getChildren().add(tool);
     }
 
     /** Puts the keyboard focus in the composer. */

@@ -1,7 +1,9 @@
 package dev.hearth.app.ui.chat;
 
 import dev.hearth.app.assistant.Assistant;
+import dev.hearth.app.docs.Citation;
 import dev.hearth.app.store.Conversation;
+import dev.hearth.app.store.DocumentStore.Library;
 import dev.hearth.app.store.ConversationStore;
 import dev.hearth.app.store.Message;
 import dev.hearth.app.store.MessageStatus;
@@ -12,6 +14,7 @@ import dev.hearth.app.store.Role;
 import dev.hearth.app.store.StoreException;
 import dev.hearth.app.ui.StreamBuffer;
 import dev.hearth.app.ui.UiProblem;
+import dev.hearth.app.ui.library.DocumentChat;
 import dev.hearth.app.ui.settings.AppSettings;
 import dev.hearth.engine.chat.ChatMessage;
 import dev.hearth.engine.session.Cancellation;
@@ -38,7 +41,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -70,6 +75,7 @@ public final class ChatViewModel {
     private final StringProperty systemPrompt = new SimpleStringProperty("");
     private Runnable onChanged = () -> {};
     private volatile Cancellation cancellation;
+    private DocumentChat documents;
 
     public ChatViewModel(ConversationStore store, Assistant assistant, Executor io, Executor ui, Executor frame,
                          Supplier<AppSettings> settings) {
@@ -138,6 +144,11 @@ public final class ChatViewModel {
         this.onChanged = onChanged;
     }
 
+    /** Lets chats that use document libraries answer from them (with sources) instead of the plain chat. */
+    public void useDocuments(DocumentChat documents) {
+        this.documents = documents;
+    }
+
     /** Shows an empty new chat; it is created in the store with its first message. */
     public void newChat() {
         if (generating.get()) stop();
@@ -174,6 +185,7 @@ public final class ChatViewModel {
         onIo(() -> {
             Conversation c = current != null ? current : store.createConversation(new NewConversation(title(trimmed),
                     assistant.loaded().facts().name(), pendingPrompt.isEmpty() ? null : pendingPrompt, null));
+            if (current == null && documents != null) documents.created(c.id());
             Message user = store.addUserMessage(c.id(), parent, trimmed);
             return startReply(c, user.id());
         }, "error.store.write");
@@ -239,6 +251,7 @@ public final class ChatViewModel {
         cancellation = stop;
         StreamBuffer buffer = new StreamBuffer(frame, text -> reply.contentProperty().set(reply.content() + text));
         AppSettings s = settings.get();
+        List<Library> libraries = documents == null ? List.of() : documents.librariesOf(c.id());
         return () -> {
             conversation.set(c);
             show(items);
@@ -246,7 +259,7 @@ public final class ChatViewModel {
             onChanged.run();
             long started = System.nanoTime();
             int[] count = {0};
-            assistant.reply(history, s.sampler(), s.maxTokens(), stop, event -> {
+            Consumer<GenerationEvent> events = event -> {
                 switch (event) {
                     case GenerationEvent.Token token -> {
                         buffer.add(token.text());
@@ -273,7 +286,17 @@ public final class ChatViewModel {
                         });
                     }
                 }
-            }).whenComplete((size, error) -> {
+            };
+            CompletableFuture<Integer> promptTokens = libraries.isEmpty()
+                    ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events).thenApply(Assistant.PromptSize::promptTokens)
+                    : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events)
+                            .thenApply(answer -> {
+                                if (answer == null) return null;
+                                io.execute(() -> saveSources(writer.messageId(), answer.citations()));
+                                ui.execute(() -> reply.sourcesProperty().set(answer.citations()));
+                                return null;
+                            });
+            promptTokens.whenComplete((prompt, error) -> {
                 if (error != null) {
                     failQuietly(writer, UiProblem.describe(error));
                     ui.execute(() -> {
@@ -282,8 +305,8 @@ public final class ChatViewModel {
                         generating.set(false);
                         problem.set(UiProblem.of("error.generation", error));
                     });
-                } else {
-                    ui.execute(() -> contextUsed.set(size.promptTokens() + count[0]));
+                } else if (prompt != null) {
+                    ui.execute(() -> contextUsed.set(prompt + count[0]));
                 }
             });
         };
@@ -304,12 +327,21 @@ public final class ChatViewModel {
                 same.tokensProperty().set(item.tokensProperty().get());
                 same.tokensPerSecondProperty().set(item.tokensPerSecondProperty().get());
                 same.interruptedProperty().set(item.interruptedProperty().get());
+                same.sourcesProperty().set(item.sourcesProperty().get());
                 next.add(same);
             } else {
                 next.add(item);
             }
         }
         messages.setAll(next);
+    }
+
+    private void saveSources(long messageId, List<Citation> citations) {
+        try {
+            documents.saveSources(messageId, citations);
+        } catch (StoreException e) {
+            ui.execute(() -> problem.set(UiProblem.of("error.store.write", e)));
+        }
     }
 
     private void finish(MessageItem reply, GenerationResult result) {
@@ -357,6 +389,7 @@ public final class ChatViewModel {
         List<Message> all = store.messages(conversationId);
         Map<Long, List<Long>> childrenOf = new HashMap<>();
         for (Message m : all) childrenOf.computeIfAbsent(m.parentId() == null ? -1L : m.parentId(), k -> new ArrayList<>()).add(m.id());
+        Map<Long, List<Citation>> sources = documents == null ? Map.of() : documents.sourcesOf(conversationId);
         List<MessageItem> items = new ArrayList<>();
         for (Message m : store.currentBranch(conversationId)) {
             if (m.role() == Role.SYSTEM || m.role() == Role.TOOL) continue;
@@ -365,6 +398,7 @@ public final class ChatViewModel {
             item.tokensProperty().set(m.tokens());
             item.tokensPerSecondProperty().set(m.tokensPerSecond());
             item.interruptedProperty().set(m.status() == MessageStatus.INTERRUPTED);
+            item.sourcesProperty().set(sources.getOrDefault(m.id(), List.of()));
             items.add(item);
         }
         return items;

@@ -1,5 +1,6 @@
 package dev.hearth.app.ui.chat;
 
+import dev.hearth.app.docs.Citation;
 import dev.hearth.app.store.Role;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -7,6 +8,8 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+
+import java.util.List;
 
 /**
  * One message of the branch on screen. {@code branch} and {@code branches} give the ‹ 1/2 › position among
@@ -22,6 +25,7 @@ public final class MessageItem {
     private final BooleanProperty interrupted = new SimpleBooleanProperty();
     private final ObjectProperty<Integer> tokens = new SimpleObjectProperty<>();
     private final ObjectProperty<Double> tokensPerSecond = new SimpleObjectProperty<>();
+    private final ObjectProperty<List<Citation>> sources = new SimpleObjectProperty<>(List.of());
 
     public MessageItem(long id, Role role, String content, int branch, int branches) {
         this.id = id;
@@ -70,5 +74,10 @@ public final class MessageItem {
 
     public ObjectProperty<Double> tokensPerSecondProperty() {
         return tokensPerSecond;
+    }
+
+    /** The numbered sources of an answer grounded in documents ({@code [n]} is element n - 1); empty otherwise. */
+    public ObjectProperty<List<Citation>> sourcesProperty() {
+        return sources;
     }
 }

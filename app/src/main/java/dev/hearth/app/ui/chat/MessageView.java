@@ -2,6 +2,7 @@ package dev.hearth.app.ui.chat;
 
 import dev.hearth.app.store.Role;
 import dev.hearth.app.ui.I18n;
+import dev.hearth.app.ui.library.SourcesView;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -53,7 +54,9 @@ final class MessageView extends VBox {
             text.setMarkdown(item.content());
             item.contentProperty().addListener((o, was, now) -> text.setMarkdown(now));
         }
-        getChildren().addAll(header, body, actions(body));
+        getChildren().addAll(header, body);
+        if (item.role() != Role.USER) getChildren().add(new SourcesView(item.sourcesProperty(), i18n));
+        getChildren().add(actions(body));
         setSpacing(4);
     }
 

@@ -4,6 +4,7 @@ import dev.hearth.app.ui.I18n;
 import dev.hearth.engine.model.LlamaConfig;
 import dev.hearth.engine.model.MemoryPlan;
 import javafx.beans.binding.Bindings;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
@@ -28,13 +29,18 @@ import java.util.function.Function;
  */
 public final class SettingsDialog extends Dialog<AppSettings> {
 
+    private final GridPane form = new GridPane();
+
     /**
      * @param model        the loaded model's shape and weight size for the memory estimate, or null
      * @param openFolder   opens the data folder in the desktop's file manager
      * @param exportChats  asks where to and exports every chat
      */
+    private final I18n i18n;
+
     public SettingsDialog(I18n i18n, AppSettings current, Path dataDir, LlamaConfig model, long weightBytes,
                           Runnable openFolder, Runnable exportChats) {
+        this.i18n = i18n;
         titleProperty().bind(i18n.text("settings.title"));
         getDialogPane().getStyleClass().add("settings");
         ButtonType save = new ButtonType("save", ButtonBar.ButtonData.OK_DONE);
@@ -81,7 +87,6 @@ public final class SettingsDialog extends Dialog<AppSettings> {
         Button open = button(i18n, "settings.openFolder", openFolder);
         Button export = button(i18n, "settings.exportAll", exportChats);
 
-        GridPane form = new GridPane();
         form.setHgap(12);
         form.setVgap(8);
         int row = 0;
@@ -115,6 +120,11 @@ public final class SettingsDialog extends Dialog<AppSettings> {
                     minP.getValue().floatValue(), repeat.getValue().floatValue(), seedValue, maxTokens.getValue(), context.getValue(),
                     threads.getValue(), theme.getValue(), language.getValue(), current.modelPath());
         });
+    }
+
+    /** Adds a labelled section under the form (another pane's settings that act at once, not on Save). */
+    public void addSection(String labelKey, Node content) {
+        form.addRow(form.getRowCount(), label(i18n, labelKey), content);
     }
 
     private static Spinner<Double> decimal(double min, double max, double value, double step) {

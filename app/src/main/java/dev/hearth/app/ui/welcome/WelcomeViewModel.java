@@ -4,6 +4,7 @@ import dev.hearth.app.assistant.ModelFacts;
 import dev.hearth.app.models.DownloadProblem;
 import dev.hearth.app.models.DownloadProgress;
 import dev.hearth.app.models.ModelDownload;
+import dev.hearth.app.privacy.ConnectionLog;
 import dev.hearth.app.ui.UiProblem;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -30,6 +31,7 @@ public final class WelcomeViewModel {
     private final Executor ui;
     private final Path modelsDir;
     private final int threads;
+    private final ConnectionLog connections;
     private final ObjectProperty<ModelFacts> facts = new SimpleObjectProperty<>();
     private final ObjectProperty<UiProblem> problem = new SimpleObjectProperty<>();
     private final BooleanProperty busy = new SimpleBooleanProperty();
@@ -39,8 +41,10 @@ public final class WelcomeViewModel {
     private Consumer<ModelFacts> onChosen = f -> {};
     private HttpClient client;
 
-    public WelcomeViewModel(Executor io, Executor ui, Path modelsDir, int threads) {
+    /** @param connections where downloads record their connections */
+    public WelcomeViewModel(Executor io, Executor ui, Path modelsDir, int threads, ConnectionLog connections) {
         this.io = io;
+        this.connections = connections;
         this.ui = ui;
         this.modelsDir = modelsDir;
         this.threads = threads;
@@ -74,7 +78,7 @@ public final class WelcomeViewModel {
     /** Looks (off the UI thread) in the models folder for downloads an earlier run left unfinished. */
     public void findUnfinished() {
         io.execute(() -> {
-            List<ModelDownload> found = ModelDownload.unfinished(client(), modelsDir);
+            List<ModelDownload> found = ModelDownload.unfinished(client(), connections, modelsDir);
             ui.execute(() -> unfinished.setAll(found));
         });
     }
@@ -120,7 +124,7 @@ public final class WelcomeViewModel {
         problem.set(null);
         ModelDownload next;
         try {
-            next = new ModelDownload(client(), URI.create(link.strip()), modelsDir, sha256);
+            next = new ModelDownload(client(), connections, URI.create(link.strip()), modelsDir, sha256);
         } catch (DownloadProblem e) {
             problem.set(downloadProblem(e));
             return;
