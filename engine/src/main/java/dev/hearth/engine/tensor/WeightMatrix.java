@@ -68,9 +68,7 @@ public final class WeightMatrix {
         checkRows(fromRow, toRow);
         checkLength("x", x, cols);
         checkLength("out", out, toRow);
-        for (int r = fromRow; r < toRow; r++) {
-            out[r] = kernel.dot(data, r * rowBytes, x, 0, cols);
-        }
+        kernel.matvec(data, rowBytes, x, out, fromRow, toRow, cols);
     }
 
     /**
