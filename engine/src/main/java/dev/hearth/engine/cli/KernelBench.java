@@ -64,6 +64,16 @@ final class KernelBench {
                 }
                 WeightMatrix m = new WeightMatrix(type, data, rows, cols);
                 float[][] scratch = new float[threads][m.scratchFloats()];
+                // Warm up on a few rows first: the first whole-matrix call would otherwise run interpreted, where
+                // every vector operation allocates, until the JIT replaces it.
+                int warmRows = Math.min(rows, 2 * DISTINCT_ROWS);
+                for (int i = 0; i < 2_000; i++) {
+                    if (tokens == 1) {
+                        m.matvec(xs, result, 0, warmRows);
+                    } else if (i % 20 == 0) {
+                        m.matmul(xs, tokens, result, 0, Math.min(rows, 8), scratch[0]);
+                    }
+                }
                 double best = Double.MAX_VALUE;
                 long end = System.nanoTime() + seconds * 1_000_000_000L;
                 int calls = 0;
