@@ -260,41 +260,6 @@ final class VectorKernels {
             return acc.reduceLanes(VectorOperators.ADD);
         }
 
-        /** Two rows per pass: each activation vector loaded once feeds both rows. */
-        @Override
-        public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
-            int nb = blocks(GgmlType.Q8_0, n);
-            checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
-            int r = fromRow;
-            for (; r + 1 < toRow; r += 2) {
-                long at0 = r * rowBytes;
-                long at1 = at0 + rowBytes;
-                FloatVector acc0 = FloatVector.zero(F);
-                FloatVector acc1 = FloatVector.zero(F);
-                for (int b = 0; b < nb; b++, at0 += 34, at1 += 34) {
-                    int xb = 32 * b;
-                    FloatVector block0 = FloatVector.zero(F);
-                    FloatVector block1 = FloatVector.zero(F);
-                    for (int g = 0; g < 32; g += BL) {
-                        ByteVector q0 = ByteVector.fromMemorySegment(B, w, at0 + 2 + g, LE);
-                        ByteVector q1 = ByteVector.fromMemorySegment(B, w, at1 + 2 + g, LE);
-                        for (int p = 0; p < PARTS; p++) {
-                            FloatVector xv = xs(x, xb + g + p * L);
-                            block0 = ((FloatVector) q0.convertShape(B2F, F, p)).fma(xv, block0);
-                            block1 = ((FloatVector) q1.convertShape(B2F, F, p)).fma(xv, block1);
-                        }
-                    }
-                    acc0 = block0.fma(FloatVector.broadcast(F, f16(w, at0)), acc0);
-                    acc1 = block1.fma(FloatVector.broadcast(F, f16(w, at1)), acc1);
-                }
-                out[r] = acc0.reduceLanes(VectorOperators.ADD);
-                out[r + 1] = acc1.reduceLanes(VectorOperators.ADD);
-            }
-            if (r < toRow) {
-                out[r] = dot(w, r * rowBytes, x, 0, n);
-            }
-        }
-
         @Override
         public void dequantize(MemorySegment w, long offset, float[] out, int outOffset, int n) {
             int nb = blocks(GgmlType.Q8_0, n);
