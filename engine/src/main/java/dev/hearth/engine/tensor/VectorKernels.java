@@ -96,9 +96,9 @@ final class VectorKernels {
     private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * The sums of x over consecutive groups of {@code width} elements (16 or 32, a multiple of the lane count), in a per-thread array reused across calls. Formats whose
-     * codes carry a constant offset (Q4_0's −8, the K-quants' mins) fold it into one scalar per group with these, so
-     * the inner loops multiply raw codes.
+     * The sums of x over consecutive groups of {@code width} elements (16 or 32, a multiple of the lane count), in a
+     * per-thread array reused across calls. Formats whose codes carry a constant offset (Q4_0's −8, Q6_K's −32, the
+     * K-quants' mins) fold it into one scalar per group with these, so the inner loops multiply raw codes.
      */
     private static float[] groupSums(float[] x, int n, int width) {
         int groups = n / width;
@@ -303,7 +303,9 @@ final class VectorKernels {
 
         /**
          * Two rows per pass on raw codes: d·Σ(q−8)·x = d·Σq·x − 8·d·Σx, the second term one scalar multiply-add per
-         * block with the block sums of x computed once per call.
+         * block with the block sums of x computed once per call. Where one byte vector widens into exactly one int
+         * vector (AVX2, AVX-512) the zero-extending conversion saves a mask; with several parts per byte vector the
+         * sign-extend-and-mask form stays, the one known to be intrinsified there.
          */
         @Override
         public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
