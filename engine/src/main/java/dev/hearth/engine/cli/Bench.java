@@ -47,10 +47,13 @@ final class Bench {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             int[] tokens = prompt(new Tokenizer(model.vocabulary()), model.vocabulary().bosId(), promptTokens, promptTokens + genTokens);
 
+            double prefillCpuStart = processCpuSeconds();
             long prefillStart = System.nanoTime();
             float[] logits = session.evaluate(Arrays.copyOf(tokens, promptTokens));
             double prefillSeconds = (System.nanoTime() - prefillStart) / 1e9;
+            double prefillCpu = processCpuSeconds() - prefillCpuStart;
 
+            double decodeCpuStart = processCpuSeconds();
             long decodeStart = System.nanoTime();
             double[] steps = new double[genTokens - 1];
             tokens[promptTokens] = Sampler.argmax(logits);
@@ -61,6 +64,7 @@ final class Bench {
                 steps[i - 1] = (System.nanoTime() - stepStart) / 1e6;
             }
             double decodeSeconds = (System.nanoTime() - decodeStart) / 1e9;
+            double decodeCpu = processCpuSeconds() - decodeCpuStart;
             Arrays.sort(steps);
 
             Map<String, Object> result = new LinkedHashMap<>();
@@ -79,6 +83,8 @@ final class Bench {
             result.put("decode_tok_s", genTokens > 1 ? round((genTokens - 1) / decodeSeconds) : 0);
             result.put("decode_step_median_ms", steps.length > 0 ? round(steps[steps.length / 2]) : 0);
             result.put("decode_step_min_ms", steps.length > 0 ? round(steps[0]) : 0);
+            result.put("prefill_cpu_s", Double.isNaN(prefillCpu) ? null : round(prefillCpu));
+            result.put("decode_cpu_s", Double.isNaN(decodeCpu) ? null : round(decodeCpu));
             result.put("peak_rss_mib", peakRssMib());
             result.put("java", Runtime.version().toString());
             if (!args.flag("json")) {
@@ -103,6 +109,20 @@ final class Bench {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * User + system CPU time of this process so far (Linux /proc, 100 ticks per second), or NaN elsewhere. On a shared
+     * machine, CPU seconds beside wall seconds tell how much of the time the engine actually ran.
+     */
+    static double processCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** VmHWM of this process, in MiB. */

@@ -30,6 +30,7 @@ public final class Main {
                             [--min-p X] [--repeat-penalty X] [--seed N] [--max-tokens N] [--threads T] [--context C]
               chat          --model M [--system S] [sampling options as for generate]
               bench         --model M --prompt-tokens P --gen-tokens G [--threads T] [--context C] [--label L] [--json]
+              bench-kernels [--types Q4_0,Q6_K,...] [--rows R] [--cols C] [--tokens N] [--threads T] [--seconds S]
               make-model    --shape tiny|8b --quant Q --seed S --out M [--vocab full|small]
             """;
 
@@ -41,6 +42,7 @@ public final class Main {
             "generate", Generate::generate,
             "chat", Generate::chat,
             "bench", Bench::run,
+            "bench-kernels", KernelBench::run,
             "make-model", ModelCommands::makeModel);
 
     private Main() {}

@@ -31,6 +31,7 @@ public final class Forward {
     private final float[] up;     // SwiGLU up                [n × ffnDim]
     private final float[] logits; // last token's logits      [vocab]
     private final float[][] scores; // per worker: attention weights over the context
+    private final float[][] decoded; // per worker: weight rows decoded for the batched matmul
     private final float[] ropeCos;  // [n × ropeDim/2]
     private final float[] ropeSin;
     private final double[] ropeInvFreq;
@@ -73,6 +74,9 @@ public final class Forward {
         up = new float[maxBatch * c.ffnDim()];
         logits = new float[c.vocabSize()];
         scores = new float[pool.threads()][cache.contextLength()];
+        LlamaModel.Block first = model.block(0);
+        int scratch = Math.max(Math.max(first.wq().scratchFloats(), first.wo().scratchFloats()), first.down().scratchFloats());
+        decoded = new float[pool.threads()][maxBatch > 1 ? scratch : 0];
         ropeCos = new float[maxBatch * c.ropeDim() / 2];
         ropeSin = new float[maxBatch * c.ropeDim() / 2];
         ropeInvFreq = ropeInverseFrequencies(c, ropeStyle == Rope.UNSCALED ? null : model.ropeFreqFactors());
@@ -157,7 +161,7 @@ public final class Forward {
         if (n == 1) {
             pool.forRange(m.rows(), 4, (from, to, w) -> m.matvec(in, out, from, to));
         } else {
-            pool.forRange(m.rows(), 4, (from, to, w) -> m.matmul(in, n, out, from, to));
+            pool.forRange(m.rows(), 4, (from, to, w) -> m.matmul(in, n, out, from, to, decoded[w]));
         }
     }
 

@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 final class BlockLayout {
 
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Q4_K / Q5_K: offset of the 12 packed scale bytes, after the fp16 d and dmin. */
@@ -55,5 +57,22 @@ final class BlockLayout {
             return u8(s, scales + j + 4) & 63;
         }
         return (u8(s, scales + j + 4) >>> 4) | ((u8(s, scales + j) >>> 6) << 4);
+    }
+
+    /**
+     * The eight 6-bit scales of a Q4_K/Q5_K block as the bytes of a long (scale j in byte j), from the 12 scale bytes
+     * read as three little-endian ints: {@link #kScale(MemorySegment, long, int)} for all j at once, without branches.
+     */
+    static long kScales(int bytes0to3, int bytes4to7, int bytes8to11) {
+        int first = bytes0to3 & 0x3F3F3F3F;
+        int last = (bytes8to11 & 0x0F0F0F0F) | (((bytes0to3 >>> 6) & 0x03030303) << 4);
+        return (first & 0xFFFFFFFFL) | ((long) last << 32);
+    }
+
+    /** The eight 6-bit mins of a Q4_K/Q5_K block as the bytes of a long, like {@link #kScales}. */
+    static long kMins(int bytes0to3, int bytes4to7, int bytes8to11) {
+        int first = bytes4to7 & 0x3F3F3F3F;
+        int last = ((bytes8to11 >>> 4) & 0x0F0F0F0F) | (((bytes4to7 >>> 6) & 0x03030303) << 4);
+        return (first & 0xFFFFFFFFL) | ((long) last << 32);
     }
 }

@@ -16,4 +16,15 @@ public interface RowKernel {
 
     /** Decodes the {@code n} weights starting at byte {@code offset} into {@code out[outOffset..outOffset+n)}. */
     void dequantize(MemorySegment w, long offset, float[] out, int outOffset, int n);
+
+    /**
+     * {@code out[r] = row r · x[0..n)} for r in [fromRow, toRow), row r starting at byte {@code r × rowBytes}. Kernels
+     * override this to share activation loads and per-block corrections between rows; the result may round
+     * differently from {@link #dot} by the same bound.
+     */
+    default void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
+        for (int r = fromRow; r < toRow; r++) {
+            out[r] = dot(w, r * rowBytes, x, 0, n);
+        }
+    }
 }

@@ -2,6 +2,8 @@ package dev.hearth.engine.tensor;
 
 import static dev.hearth.engine.tensor.BlockLayout.K_SCALES;
 import static dev.hearth.engine.tensor.BlockLayout.LE_FLOAT;
+import static dev.hearth.engine.tensor.BlockLayout.LE_INT;
+import static dev.hearth.engine.tensor.BlockLayout.LE_LONG;
 import static dev.hearth.engine.tensor.BlockLayout.LE_SHORT;
 import static dev.hearth.engine.tensor.BlockLayout.Q4K_NIBBLES;
 import static dev.hearth.engine.tensor.BlockLayout.Q5K_HIGH_BITS;
@@ -11,6 +13,8 @@ import static dev.hearth.engine.tensor.BlockLayout.Q6K_HIGH_BITS;
 import static dev.hearth.engine.tensor.BlockLayout.Q6K_SCALES;
 import static dev.hearth.engine.tensor.BlockLayout.f16;
 import static dev.hearth.engine.tensor.BlockLayout.kMin;
+import static dev.hearth.engine.tensor.BlockLayout.kMins;
+import static dev.hearth.engine.tensor.BlockLayout.kScales;
 import static dev.hearth.engine.tensor.BlockLayout.kScale;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -18,6 +22,7 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -86,6 +91,38 @@ final class VectorKernels {
 
     private static IntVector widen(ByteVector bytes, int part) {
         return ((IntVector) bytes.convertShape(B2I, I, part)).and(0xFF);
+    }
+
+    private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * The sums of x over consecutive groups of {@code width} elements (16 or 32, a multiple of the lane count), in a
+     * per-thread array reused across calls. Formats whose codes carry a constant offset (Q4_0's −8, Q6_K's −32, the
+     * K-quants' mins) fold it into one scalar per group with these, so the inner loops multiply raw codes.
+     */
+    private static float[] groupSums(float[] x, int n, int width) {
+        int groups = n / width;
+        float[] sums = SUMS.get();
+        if (sums.length < groups) {
+            sums = new float[groups];
+            SUMS.set(sums);
+        }
+        for (int b = 0; b < groups; b++) {
+            FloatVector v = xs(x, width * b);
+            for (int i = L; i < width; i += L) {
+                v = v.add(xs(x, width * b + i));
+            }
+            sums[b] = v.reduceLanes(VectorOperators.ADD);
+        }
+        return sums;
+    }
+
+    /** Bounds of a whole matvec call, checked once so that a bad call fails before any row is written. */
+    private static void checkMatvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
+        if (fromRow < 0 || fromRow > toRow || toRow > out.length || x.length < n || toRow * rowBytes > w.byteSize()) {
+            throw new IndexOutOfBoundsException("rows [" + fromRow + ", " + toRow + ") of " + rowBytes + " bytes, x of "
+                    + x.length + " floats for " + n + " columns, out of " + out.length + ", segment of " + w.byteSize() + " bytes");
+        }
     }
 
     private static FloatVector toFloat(IntVector v) {
@@ -264,6 +301,59 @@ final class VectorKernels {
             return acc.reduceLanes(VectorOperators.ADD);
         }
 
+        /**
+         * Two rows per pass on raw codes: d·Σ(q−8)·x = d·Σq·x − 8·d·Σx, the second term one scalar multiply-add per
+         * block with the block sums of x computed once per call. Where one byte vector widens into exactly one int
+         * vector (AVX2, AVX-512) the zero-extending conversion saves a mask; with several parts per byte vector the
+         * sign-extend-and-mask form stays, the one known to be intrinsified there.
+         */
+        @Override
+        public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
+            int nb = blocks(GgmlType.Q4_0, n);
+            checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
+            float[] sums = groupSums(x, n, 32);
+            int r = fromRow;
+            for (; r + 1 < toRow; r += 2) {
+                long at0 = r * rowBytes;
+                long at1 = at0 + rowBytes;
+                FloatVector acc0 = FloatVector.zero(F);
+                FloatVector acc1 = FloatVector.zero(F);
+                float offset0 = 0;
+                float offset1 = 0;
+                for (int b = 0; b < nb; b++, at0 += 18, at1 += 18) {
+                    int xb = 32 * b;
+                    float d0 = f16(w, at0);
+                    float d1 = f16(w, at1);
+                    FloatVector block0 = FloatVector.zero(F);
+                    FloatVector block1 = FloatVector.zero(F);
+                    for (int g = 0; g < 16; g += BL) {
+                        ByteVector packed0 = ByteVector.fromMemorySegment(B, w, at0 + 2 + g, LE);
+                        ByteVector packed1 = ByteVector.fromMemorySegment(B, w, at1 + 2 + g, LE);
+                        for (int p = 0; p < PARTS; p++) {
+                            int e = xb + g + p * L;
+                            FloatVector xLow = FloatVector.fromArray(F, x, e);
+                            FloatVector xHigh = FloatVector.fromArray(F, x, e + 16);
+                            IntVector q0 = (PARTS == 1 ? (IntVector) packed0.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed0.convertShape(B2I, I, p)).and(0xFF));
+                            IntVector q1 = (PARTS == 1 ? (IntVector) packed1.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed1.convertShape(B2I, I, p)).and(0xFF));
+                            block0 = ((FloatVector) q0.and(0xF).convert(I2F, 0)).fma(xLow, block0);
+                            block0 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0)).fma(xHigh, block0);
+                            block1 = ((FloatVector) q1.and(0xF).convert(I2F, 0)).fma(xLow, block1);
+                            block1 = ((FloatVector) q1.lanewise(LSHR, 4).convert(I2F, 0)).fma(xHigh, block1);
+                        }
+                    }
+                    acc0 = block0.fma(FloatVector.broadcast(F, d0), acc0);
+                    acc1 = block1.fma(FloatVector.broadcast(F, d1), acc1);
+                    offset0 += d0 * sums[b];
+                    offset1 += d1 * sums[b];
+                }
+                out[r] = acc0.reduceLanes(VectorOperators.ADD) - 8 * offset0;
+                out[r + 1] = acc1.reduceLanes(VectorOperators.ADD) - 8 * offset1;
+            }
+            if (r < toRow) {
+                out[r] = dot(w, r * rowBytes, x, 0, n);
+            }
+        }
+
         @Override
         public void dequantize(MemorySegment w, long offset, float[] out, int outOffset, int n) {
             int nb = blocks(GgmlType.Q4_0, n);
@@ -312,6 +402,54 @@ final class VectorKernels {
                 }
             }
             return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+
+        /**
+         * Raw codes in the inner loop: per sub-block d·sc·Σq·x − dmin·m·Σx, the mins folded into one scalar per
+         * block with the group sums of x, the 12 scale bytes unpacked branch-free into 8 scale and 8 min bytes.
+         */
+        @Override
+        public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
+            int nb = blocks(GgmlType.Q4_K, n);
+            checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
+            float[] sums = groupSums(x, n, 32);
+            for (int r = fromRow; r < toRow; r++) {
+                long at = r * rowBytes;
+                FloatVector acc0 = FloatVector.zero(F);
+                FloatVector acc1 = FloatVector.zero(F);
+                float mins = 0;
+                for (int b = 0; b < nb; b++, at += 144) {
+                    int xb = 256 * b;
+                    float d = f16(w, at);
+                    float dmin = f16(w, at + 2);
+                    int packed0 = w.get(LE_INT, at + K_SCALES);
+                    int packed1 = w.get(LE_INT, at + K_SCALES + 4);
+                    int packed2 = w.get(LE_INT, at + K_SCALES + 8);
+                    long scales = kScales(packed0, packed1, packed2);
+                    long blockMins = kMins(packed0, packed1, packed2);
+                    float minSum = 0;
+                    for (int j = 0; j < 8; j++) {
+                        minSum += (int) ((blockMins >>> (8 * j)) & 0xFF) * sums[8 * b + j];
+                    }
+                    mins += dmin * minSum;
+                    for (int c = 0; c < 4; c++) {
+                        FloatVector block0 = FloatVector.zero(F);
+                        FloatVector block1 = FloatVector.zero(F);
+                        for (int g = 0; g < 32; g += BL) {
+                            ByteVector packed = ByteVector.fromMemorySegment(B, w, at + Q4K_NIBBLES + 32L * c + g, LE);
+                            for (int p = 0; p < PARTS; p++) {
+                                IntVector q = (PARTS == 1 ? (IntVector) packed.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed.convertShape(B2I, I, p)).and(0xFF));
+                                int e = xb + 64 * c + g + p * L;
+                                block0 = ((FloatVector) q.and(0xF).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e), block0);
+                                block1 = ((FloatVector) q.lanewise(LSHR, 4).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e + 32), block1);
+                            }
+                        }
+                        acc0 = block0.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c)) & 0xFF)), acc0);
+                        acc1 = block1.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c + 8)) & 0xFF)), acc1);
+                    }
+                }
+                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins;
+            }
         }
 
         @Override
@@ -376,6 +514,57 @@ final class VectorKernels {
                 }
             }
             return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+
+        /**
+         * As Q4_K with the fifth bit of every code from the 32 high-bit bytes (bit 2c + k for chunk c, nibble k):
+         * per sub-block d·sc·Σq·x − dmin·m·Σx, the mins folded into one scalar per
+         * block with the group sums of x, the 12 scale bytes unpacked branch-free into 8 scale and 8 min bytes.
+         */
+        @Override
+        public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
+            int nb = blocks(GgmlType.Q5_K, n);
+            checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
+            float[] sums = groupSums(x, n, 32);
+            for (int r = fromRow; r < toRow; r++) {
+                long at = r * rowBytes;
+                FloatVector acc0 = FloatVector.zero(F);
+                FloatVector acc1 = FloatVector.zero(F);
+                float mins = 0;
+                for (int b = 0; b < nb; b++, at += 176) {
+                    int xb = 256 * b;
+                    float d = f16(w, at);
+                    float dmin = f16(w, at + 2);
+                    int packed0 = w.get(LE_INT, at + K_SCALES);
+                    int packed1 = w.get(LE_INT, at + K_SCALES + 4);
+                    int packed2 = w.get(LE_INT, at + K_SCALES + 8);
+                    long scales = kScales(packed0, packed1, packed2);
+                    long blockMins = kMins(packed0, packed1, packed2);
+                    float minSum = 0;
+                    for (int j = 0; j < 8; j++) {
+                        minSum += (int) ((blockMins >>> (8 * j)) & 0xFF) * sums[8 * b + j];
+                    }
+                    mins += dmin * minSum;
+                    for (int c = 0; c < 4; c++) {
+                        FloatVector block0 = FloatVector.zero(F);
+                        FloatVector block1 = FloatVector.zero(F);
+                        for (int g = 0; g < 32; g += BL) {
+                            ByteVector packed = ByteVector.fromMemorySegment(B, w, at + Q5K_LOW_NIBBLES + 32L * c + g, LE);
+                            ByteVector highBits = ByteVector.fromMemorySegment(B, w, at + Q5K_HIGH_BITS + g, LE);
+                            for (int p = 0; p < PARTS; p++) {
+                                IntVector q = (PARTS == 1 ? (IntVector) packed.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed.convertShape(B2I, I, p)).and(0xFF));
+                                IntVector h = ((IntVector) highBits.convertShape(B2I, I, p)).and(0xFF).lanewise(LSHR, 2 * c);
+                                int e = xb + 64 * c + g + p * L;
+                                block0 = ((FloatVector) q.and(0xF).or(h.and(1).lanewise(LSHL, 4)).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e), block0);
+                                block1 = ((FloatVector) q.lanewise(LSHR, 4).or(h.and(2).lanewise(LSHL, 3)).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e + 32), block1);
+                            }
+                        }
+                        acc0 = block0.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c)) & 0xFF)), acc0);
+                        acc1 = block1.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c + 8)) & 0xFF)), acc1);
+                    }
+                }
+                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins;
+            }
         }
 
         @Override
@@ -455,6 +644,63 @@ final class VectorKernels {
                 }
             }
             return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+
+        /**
+         * Unsigned 6-bit codes in the inner loop: d·sc·Σ(q−32)·x = d·sc·Σq·x − 32·d·sc·Σx per 16-element sub-block,
+         * the second term a scalar with the group sums of x; the 16 scales read as two words.
+         */
+        @Override
+        public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
+            int nb = blocks(GgmlType.Q6_K, n);
+            checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
+            float[] sums = groupSums(x, n, 16);
+            for (int r = fromRow; r < toRow; r++) {
+                long at = r * rowBytes;
+                FloatVector acc0 = FloatVector.zero(F);
+                FloatVector acc1 = FloatVector.zero(F);
+                float offsets = 0;
+                for (int b = 0; b < nb; b++, at += 210) {
+                    int xb = 256 * b;
+                    float d = f16(w, at + Q6K_D);
+                    long scalesLow = w.get(LE_LONG, at + Q6K_SCALES);
+                    long scalesHigh = w.get(LE_LONG, at + Q6K_SCALES + 8);
+                    float scaledSums = 0;
+                    for (int j = 0; j < 8; j++) {
+                        scaledSums += (byte) (scalesLow >>> (8 * j)) * sums[16 * b + j]
+                                + (byte) (scalesHigh >>> (8 * j)) * sums[16 * b + 8 + j];
+                    }
+                    offsets += d * scaledSums;
+                    // One flat loop over both 128-element halves, every vector operation written out: this body
+                    // is big enough that C2 stops inlining small helpers, and a helper returning a vector boxes it.
+                    for (int i = 0; i < 64; i += BL) {
+                        int half = i / 32;
+                        int g = i % 32;
+                        long scales = half == 0 ? scalesLow : scalesHigh;
+                        long low = at + 64L * half + g;
+                        ByteVector lowA = ByteVector.fromMemorySegment(B, w, low, LE);
+                        ByteVector lowB = ByteVector.fromMemorySegment(B, w, low + 32, LE);
+                        ByteVector highBits = ByteVector.fromMemorySegment(B, w, at + Q6K_HIGH_BITS + 32L * half + g, LE);
+                        for (int p = 0; p < PARTS; p++) {
+                            IntVector a = ((IntVector) lowA.convertShape(B2I, I, p)).and(0xFF);
+                            IntVector bq = ((IntVector) lowB.convertShape(B2I, I, p)).and(0xFF);
+                            IntVector h = ((IntVector) highBits.convertShape(B2I, I, p)).and(0xFF);
+                            int e = xb + 128 * half + g + p * L;
+                            // element e + 32k has scale byte (g + pL) / 16 + 2k of this half
+                            int shift = 8 * ((g + p * L) / 16);
+                            FloatVector q0 = (FloatVector) (a.and(0xF).or(h.lanewise(LSHL, 4).and(0x30))).convert(I2F, 0);
+                            FloatVector q1 = (FloatVector) (bq.and(0xF).or(h.lanewise(LSHL, 2).and(0x30))).convert(I2F, 0);
+                            FloatVector q2 = (FloatVector) (a.lanewise(LSHR, 4).or(h.and(0x30))).convert(I2F, 0);
+                            FloatVector q3 = (FloatVector) (bq.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2).and(0x30))).convert(I2F, 0);
+                            acc0 = q0.mul(FloatVector.fromArray(F, x, e)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> shift)), acc0);
+                            acc1 = q1.mul(FloatVector.fromArray(F, x, e + 32)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> (shift + 16))), acc1);
+                            acc0 = q2.mul(FloatVector.fromArray(F, x, e + 64)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> (shift + 32))), acc0);
+                            acc1 = q3.mul(FloatVector.fromArray(F, x, e + 96)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> (shift + 48))), acc1);
+                        }
+                    }
+                }
+                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - 32 * offsets;
+            }
         }
 
         @Override

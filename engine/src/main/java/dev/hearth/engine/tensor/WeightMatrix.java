@@ -68,17 +68,29 @@ public final class WeightMatrix {
         checkRows(fromRow, toRow);
         checkLength("x", x, cols);
         checkLength("out", out, toRow);
-        for (int r = fromRow; r < toRow; r++) {
-            out[r] = kernel.dot(data, r * rowBytes, x, 0, cols);
-        }
+        kernel.matvec(data, rowBytes, x, out, fromRow, toRow, cols);
     }
 
     /**
      * Batched: {@code xs} holds {@code nTokens} vectors of {@code cols} floats back to back;
-     * {@code out[t*rows + r] = row r · xs[t]} for rows [fromRow, toRow). Each row is decoded once and then multiplied
-     * with every token, so the weight bytes are read once per call rather than once per token.
+     * {@code out[t*rows + r] = row r · xs[t]} for rows [fromRow, toRow). Allocates its scratch; the forward pass uses
+     * {@link #matmul(float[], int, float[], int, int, float[])} with a scratch array per worker.
      */
     public void matmul(float[] xs, int nTokens, float[] out, int fromRow, int toRow) {
+        matmul(xs, nTokens, out, fromRow, toRow, new float[scratchFloats()]);
+    }
+
+    /** Floats of scratch {@link #matmul(float[], int, float[], int, int, float[])} needs: {@link MatmulTiles#ROWS} decoded rows. */
+    public int scratchFloats() {
+        return MatmulTiles.ROWS * cols;
+    }
+
+    /**
+     * As {@link #matmul(float[], int, float[], int, int)}, decoding into {@code scratch} (at least {@link #scratchFloats()}).
+     * Rows are decoded {@link MatmulTiles#ROWS} at a time and multiplied with {@link MatmulTiles#TOKENS} tokens at a
+     * time, so each weight byte is decoded once per call and each loaded activation feeds several rows.
+     */
+    public void matmul(float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
         checkRows(fromRow, toRow);
         if (nTokens <= 0) {
             throw new IllegalArgumentException("matmul needs at least one token, got " + nTokens);
@@ -89,12 +101,13 @@ public final class WeightMatrix {
             matvec(xs, out, fromRow, toRow);
             return;
         }
-        float[] decoded = new float[cols];
-        for (int r = fromRow; r < toRow; r++) {
-            kernel.dequantize(data, r * rowBytes, decoded, 0, cols);
-            for (int t = 0; t < nTokens; t++) {
-                out[t * rows + r] = FloatOps.dot(decoded, 0, xs, t * cols, cols);
+        checkLength("scratch", scratch, scratchFloats());
+        for (int r = fromRow; r < toRow; r += MatmulTiles.ROWS) {
+            int tileRows = Math.min(MatmulTiles.ROWS, toRow - r);
+            for (int i = 0; i < tileRows; i++) {
+                kernel.dequantize(data, (r + i) * rowBytes, scratch, i * cols, cols);
             }
+            MatmulTiles.multiply(scratch, tileRows, xs, nTokens, cols, out, rows, r);
         }
     }
 

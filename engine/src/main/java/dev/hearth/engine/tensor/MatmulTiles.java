@@ -1,0 +1,112 @@
+package dev.hearth.engine.tensor;
+
+import static dev.hearth.engine.tensor.VectorKernels.F;
+import static dev.hearth.engine.tensor.VectorKernels.L;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Decoded weight rows × a batch of token vectors, in register tiles of {@link #ROWS} rows × {@link #TOKENS} tokens:
+ * each step loads 4 weight vectors and 4 activation vectors and issues 16 independent FMAs, so the loop is bound by
+ * the FMA units rather than by loads. The 16 accumulators are written out by hand: C2 keeps them in registers only
+ * when no vector crosses a method boundary or an array.
+ */
+final class MatmulTiles {
+
+    static final int ROWS = 4;
+    static final int TOKENS = 4;
+
+    private MatmulTiles() {
+    }
+
+    /**
+     * {@code out[t*outStride + firstRow + i] = w[i] · xs[t]} for i in [0, rowCount) and every token t, where
+     * {@code w[i]} is {@code w[i*n .. (i+1)*n)}.
+     */
+    static void multiply(float[] w, int rowCount, float[] xs, int tokens, int n, float[] out, int outStride, int firstRow) {
+        int t = 0;
+        if (rowCount == ROWS) {
+            for (; t + TOKENS <= tokens; t += TOKENS) {
+                tile4x4(w, xs, t, n, out, outStride, firstRow);
+            }
+        }
+        for (; t < tokens; t++) {
+            for (int i = 0; i < rowCount; i++) {
+                out[t * outStride + firstRow + i] = FloatOps.dot(w, i * n, xs, t * n, n);
+            }
+        }
+    }
+
+    private static void tile4x4(float[] w, float[] xs, int t, int n, float[] out, int outStride, int firstRow) {
+        int w0 = 0;
+        int w1 = n;
+        int w2 = 2 * n;
+        int w3 = 3 * n;
+        int x0 = t * n;
+        int x1 = x0 + n;
+        int x2 = x1 + n;
+        int x3 = x2 + n;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
+        int k = 0;
+        int bound = n - n % L;
+        for (; k < bound; k += L) {
+            FloatVector v0 = FloatVector.fromArray(F, xs, x0 + k);
+            FloatVector v1 = FloatVector.fromArray(F, xs, x1 + k);
+            FloatVector v2 = FloatVector.fromArray(F, xs, x2 + k);
+            FloatVector v3 = FloatVector.fromArray(F, xs, x3 + k);
+            FloatVector r = FloatVector.fromArray(F, w, w0 + k);
+            a00 = r.fma(v0, a00);
+            a01 = r.fma(v1, a01);
+            a02 = r.fma(v2, a02);
+            a03 = r.fma(v3, a03);
+            r = FloatVector.fromArray(F, w, w1 + k);
+            a10 = r.fma(v0, a10);
+            a11 = r.fma(v1, a11);
+            a12 = r.fma(v2, a12);
+            a13 = r.fma(v3, a13);
+            r = FloatVector.fromArray(F, w, w2 + k);
+            a20 = r.fma(v0, a20);
+            a21 = r.fma(v1, a21);
+            a22 = r.fma(v2, a22);
+            a23 = r.fma(v3, a23);
+            r = FloatVector.fromArray(F, w, w3 + k);
+            a30 = r.fma(v0, a30);
+            a31 = r.fma(v1, a31);
+            a32 = r.fma(v2, a32);
+            a33 = r.fma(v3, a33);
+        }
+        int o0 = t * outStride + firstRow;
+        int o1 = o0 + outStride;
+        int o2 = o1 + outStride;
+        int o3 = o2 + outStride;
+        out[o0] = a00.reduceLanes(VectorOperators.ADD) + tail(w, w0, xs, x0, k, n);
+        out[o1] = a01.reduceLanes(VectorOperators.ADD) + tail(w, w0, xs, x1, k, n);
+        out[o2] = a02.reduceLanes(VectorOperators.ADD) + tail(w, w0, xs, x2, k, n);
+        out[o3] = a03.reduceLanes(VectorOperators.ADD) + tail(w, w0, xs, x3, k, n);
+        out[o0 + 1] = a10.reduceLanes(VectorOperators.ADD) + tail(w, w1, xs, x0, k, n);
+        out[o1 + 1] = a11.reduceLanes(VectorOperators.ADD) + tail(w, w1, xs, x1, k, n);
+        out[o2 + 1] = a12.reduceLanes(VectorOperators.ADD) + tail(w, w1, xs, x2, k, n);
+        out[o3 + 1] = a13.reduceLanes(VectorOperators.ADD) + tail(w, w1, xs, x3, k, n);
+        out[o0 + 2] = a20.reduceLanes(VectorOperators.ADD) + tail(w, w2, xs, x0, k, n);
+        out[o1 + 2] = a21.reduceLanes(VectorOperators.ADD) + tail(w, w2, xs, x1, k, n);
+        out[o2 + 2] = a22.reduceLanes(VectorOperators.ADD) + tail(w, w2, xs, x2, k, n);
+        out[o3 + 2] = a23.reduceLanes(VectorOperators.ADD) + tail(w, w2, xs, x3, k, n);
+        out[o0 + 3] = a30.reduceLanes(VectorOperators.ADD) + tail(w, w3, xs, x0, k, n);
+        out[o1 + 3] = a31.reduceLanes(VectorOperators.ADD) + tail(w, w3, xs, x1, k, n);
+        out[o2 + 3] = a32.reduceLanes(VectorOperators.ADD) + tail(w, w3, xs, x2, k, n);
+        out[o3 + 3] = a33.reduceLanes(VectorOperators.ADD) + tail(w, w3, xs, x3, k, n);
+    }
+
+    /** The scalar remainder [from, n) of a dot product whose length is not a multiple of the lane count. */
+    private static float tail(float[] w, int wOff, float[] xs, int xOff, int from, int n) {
+        float sum = 0;
+        for (int k = from; k < n; k++) {
+            sum += w[wOff + k] * xs[xOff + k];
+        }
+        return sum;
+    }
+}
