@@ -51,7 +51,7 @@ final class KernelBench {
         Random random = new Random(1);
         float[] xs = gaussian(tokens * cols, random);
         float[] result = new float[tokens * rows];
-        try (WorkerPool pool = new WorkerPool(threads); Arena arena = Arena.ofConfined()) {
+        try (WorkerPool pool = new WorkerPool(threads); Arena arena = Arena.ofShared()) {
             for (GgmlType type : types) {
                 long rowBytes = type.bytesFor(cols);
                 MemorySegment data = arena.allocate(rowBytes * rows, 64);
