@@ -8,10 +8,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length == 0) {
-            dev.hearth.app.ui.HearthApp.open(null);
-            System.exit(0);
-        }
+        if (args.length == 0) System.exit(dev.hearth.app.ui.HearthApp.open(null, System.err));
         System.exit(run(args, System.out, System.err));
     }
 
