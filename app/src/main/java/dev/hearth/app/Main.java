@@ -9,8 +9,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length == 0 || args.length == 2 && args[0].equals("--data-dir")) {
-            dev.hearth.app.ui.HearthApp.open(args.length == 0 ? null : args[1]);
-            System.exit(0);
+            System.exit(dev.hearth.app.ui.HearthApp.open(args.length == 0 ? null : args[1], System.err));
         }
         System.exit(run(args, System.out, System.err));
     }

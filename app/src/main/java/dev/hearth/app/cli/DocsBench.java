@@ -1,5 +1,6 @@
 package dev.hearth.app.cli;
 
+import dev.hearth.app.store.CjkBigrams;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.app.docs.DocumentRetriever;
@@ -55,7 +56,7 @@ final class DocsBench {
                 boolean isJapanese = i % 3 == 2;
                 String text = isJapanese ? sentence(japanese, random, 200, "") : sentence(english, random, 110, " ");
                 if (vectors.size() < EMBEDDED) vectors.add(embedder.embedAll(List.of(text))[0]);
-                file.add(new NewChunk(null, "Section " + (i % 17), text, isJapanese ? bigrams(text) : "", vectors.get(i % vectors.size())));
+                file.add(new NewChunk(null, "Section " + (i % 17), text, CjkBigrams.terms(text), vectors.get(i % vectors.size())));
                 if (file.size() == CHUNKS_PER_FILE || i == n - 1) {
                     documents.saveDocument(library.id(), work.resolve("file-" + i + ".txt"), 0, 0, "x", null, file);
                     file = new ArrayList<>();
@@ -128,11 +129,5 @@ final class DocsBench {
             text.append(words.get(Math.max(0, rank)));
         }
         return text.append(separator.isEmpty() ? "。" : ".").toString();
-    }
-
-    private static String bigrams(String text) {
-        StringBuilder terms = new StringBuilder();
-        for (int i = 0; i + 2 <= text.length(); i++) terms.append(text, i, i + 2).append(' ');
-        return terms.toString().strip();
     }
 }

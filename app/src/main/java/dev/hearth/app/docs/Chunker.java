@@ -1,5 +1,6 @@
 package dev.hearth.app.docs;
 
+import dev.hearth.app.store.CjkBigrams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -68,7 +69,7 @@ final class Chunker {
                 int next = sentence.offsetByCodePoints(i, 1);
                 String unit = sentence.substring(i, next);
                 if (pieceTokens >= MAX_TOKENS
-                        || pieceTokens >= TARGET_TOKENS && (Character.isWhitespace(unit.charAt(0)) || DocumentReader.isCjk(unit.codePointAt(0)))) {
+                        || pieceTokens >= TARGET_TOKENS && (Character.isWhitespace(unit.charAt(0)) || CjkBigrams.isCjk(unit.codePointAt(0)))) {
                     pieces.add(piece.toString().strip());
                     piece.setLength(0);
                     pieceTokens = 0;
@@ -106,7 +107,7 @@ final class Chunker {
             String sentence = sentences.get(i);
             if (i > 0) {
                 if (startsParagraph.get(i)) text.append("\n\n");
-                else if (!(DocumentReader.isCjk(text.codePointBefore(text.length())) && DocumentReader.isCjk(sentence.codePointAt(0)))) text.append(' ');
+                else if (!(CjkBigrams.isCjk(text.codePointBefore(text.length())) && CjkBigrams.isCjk(sentence.codePointAt(0)))) text.append(' ');
             }
             text.append(sentence);
         }
@@ -125,7 +126,7 @@ final class Chunker {
             char ch = text.charAt(i);
             if (Character.isSurrogate(ch)) {
                 other++;
-            } else if (DocumentReader.isCjk(ch)) {
+            } else if (CjkBigrams.isCjk(ch)) {
                 cjk++;
             } else {
                 other++;

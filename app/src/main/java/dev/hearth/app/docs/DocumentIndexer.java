@@ -1,5 +1,6 @@
 package dev.hearth.app.docs;
 
+import dev.hearth.app.store.CjkBigrams;
 import dev.hearth.app.store.DocumentStore;
 import dev.hearth.app.store.DocumentStore.Library;
 import dev.hearth.app.store.DocumentStore.NewChunk;
@@ -181,7 +182,7 @@ public final class DocumentIndexer implements AutoCloseable {
             for (int i = 0; i < chunks.size(); i++) {
                 Chunk chunk = chunks.get(i);
                 rows.add(new NewChunk(chunk.page(), chunk.heading(), chunk.text(),
-                        QueryTerms.bigramText(chunk.heading() == null ? chunk.text() : chunk.heading() + "\n" + chunk.text()), vectors[i]));
+                        CjkBigrams.terms(chunk.heading() == null ? chunk.text() : chunk.heading() + "\n" + chunk.text()), vectors[i]));
             }
             store.saveDocument(library.id(), file, size, modified, sha256, document.pages(), rows);
             int pages = document.pages() == null ? 1 : document.pages();

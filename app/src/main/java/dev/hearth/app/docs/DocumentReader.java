@@ -1,5 +1,6 @@
 package dev.hearth.app.docs;
 
+import dev.hearth.app.store.CjkBigrams;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -74,16 +75,9 @@ final class DocumentReader {
         for (String line : part.split("\n")) {
             String stripped = line.strip();
             if (stripped.isEmpty()) continue;
-            if (!joined.isEmpty() && !(isCjk(joined.codePointBefore(joined.length())) && isCjk(stripped.codePointAt(0)))) joined.append(' ');
+            if (!joined.isEmpty() && !(CjkBigrams.isCjk(joined.codePointBefore(joined.length())) && CjkBigrams.isCjk(stripped.codePointAt(0)))) joined.append(' ');
             joined.append(stripped);
         }
         return joined.toString();
-    }
-
-    static boolean isCjk(int codePoint) {
-        Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
-        return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
-                || script == Character.UnicodeScript.KATAKANA || (codePoint >= 0x3000 && codePoint <= 0x303F)
-                || (codePoint >= 0xFF00 && codePoint <= 0xFFEF);
     }
 }

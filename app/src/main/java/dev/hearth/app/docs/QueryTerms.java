@@ -1,5 +1,6 @@
 package dev.hearth.app.docs;
 
+import dev.hearth.app.store.CjkBigrams;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,7 +29,7 @@ record QueryTerms(List<String> words, List<String> bigrams, List<String> trigram
         StringBuilder word = new StringBuilder();
         StringBuilder cjk = new StringBuilder();
         query.codePoints().forEach(cp -> {
-            if (DocumentReader.isCjk(cp) && Character.isLetterOrDigit(cp)) {
+            if (CjkBigrams.isCjkLetter(cp)) {
                 addWord(words, word);
                 cjk.appendCodePoint(cp);
             } else if (Character.isLetterOrDigit(cp)) {
@@ -66,31 +67,9 @@ record QueryTerms(List<String> words, List<String> bigrams, List<String> trigram
         return true;
     }
 
-    /**
-     * The Japanese/Chinese text of a chunk as overlapping two-character terms separated by spaces (a run of
-     * one character stays one term), for the bigram index; other scripts are left out.
-     */
-    static String bigramText(String text) {
-        StringBuilder terms = new StringBuilder();
-        int[] cps = text.codePoints().toArray();
-        int i = 0;
-        while (i < cps.length) {
-            if (!(DocumentReader.isCjk(cps[i]) && Character.isLetterOrDigit(cps[i]))) {
-                i++;
-                continue;
-            }
-            int end = i;
-            while (end < cps.length && DocumentReader.isCjk(cps[end]) && Character.isLetterOrDigit(cps[end])) end++;
-            if (end - i == 1) terms.appendCodePoint(cps[i]).append(' ');
-            for (int j = i; j + 2 <= end; j++) terms.appendCodePoint(cps[j]).appendCodePoint(cps[j + 1]).append(' ');
-            i = end;
-        }
-        return terms.toString().strip();
-    }
-
     /** True when most letters of the query are Japanese/Chinese, where the English embedding model cannot help. */
     static boolean mostlyCjk(String query) {
-        long cjk = query.codePoints().filter(cp -> Character.isLetter(cp) && DocumentReader.isCjk(cp)).count();
+        long cjk = query.codePoints().filter(cp -> Character.isLetter(cp) && CjkBigrams.isCjk(cp)).count();
         long letters = query.codePoints().filter(Character::isLetter).count();
         return letters > 0 && cjk * 2 > letters;
     }

@@ -104,6 +104,7 @@ final class Database implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
             }
+            CjkBigrams.register(connection);
             return connection;
         } catch (SQLException e) {
             throw translate("open the database " + file, e);

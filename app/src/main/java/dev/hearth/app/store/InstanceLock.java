@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps the desktop app to one instance per data folder. The first instance holds a lock on
@@ -25,14 +27,21 @@ public final class InstanceLock implements AutoCloseable {
     static final String LOCK_FILE = "hearth.lock";
     static final String SOCKET_FILE = "hearth.sock";
     private static final byte[] ACTIVATE = "activate\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Lock files this JVM holds. A second claim in the same process must not open the file again: closing any
+     * channel on it releases the process's OS lock (POSIX record locks belong to the process, not the channel).
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
+    private final Path lockFile;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final ServerSocketChannel server;
     private final Path socket;
     private final Thread listener;
 
-    private InstanceLock(FileChannel lockChannel, FileLock lock, ServerSocketChannel server, Path socket, Runnable onActivate) {
+    private InstanceLock(Path lockFile, FileChannel lockChannel, FileLock lock, ServerSocketChannel server, Path socket, Runnable onActivate) {
+        this.lockFile = lockFile;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.server = server;
@@ -47,12 +56,17 @@ public final class InstanceLock implements AutoCloseable {
      */
     public static Optional<InstanceLock> claim(Path dataDir, Runnable onActivate) {
         DataDir.createPrivateDirectory(dataDir);
-        Path lockFile = dataDir.resolve(LOCK_FILE);
+        Path lockFile = dataDir.resolve(LOCK_FILE).toAbsolutePath().normalize();
         Path socket = dataDir.resolve(SOCKET_FILE);
+        if (!HELD.add(lockFile)) {
+            askToActivate(socket);
+            return Optional.empty();
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            HELD.remove(lockFile);
             throw new StoreException("Cannot create " + lockFile + ": " + e.getMessage() + ".", e);
         }
         FileLock lock;
@@ -61,10 +75,12 @@ public final class InstanceLock implements AutoCloseable {
         } catch (OverlappingFileLockException e) {
             lock = null;
         } catch (IOException e) {
+            HELD.remove(lockFile);
             Database.closeQuietly(channel);
             throw new StoreException("Cannot lock " + lockFile + ": " + e.getMessage() + ".", e);
         }
         if (lock == null) {
+            HELD.remove(lockFile);
             Database.closeQuietly(channel);
             askToActivate(socket);
             return Optional.empty();
@@ -74,8 +90,9 @@ public final class InstanceLock implements AutoCloseable {
             Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            return Optional.of(new InstanceLock(channel, lock, server, socket, onActivate));
+            return Optional.of(new InstanceLock(lockFile, channel, lock, server, socket, onActivate));
         } catch (IOException e) {
+            HELD.remove(lockFile);
             Database.closeQuietly(channel);
             throw new StoreException("Cannot listen on " + socket + ": " + e.getMessage() + ".", e);
         }
@@ -117,5 +134,6 @@ public final class InstanceLock implements AutoCloseable {
             // Closing the channel below releases the lock regardless.
         }
         Database.closeQuietly(lockChannel);
+        HELD.remove(lockFile);
     }
 }

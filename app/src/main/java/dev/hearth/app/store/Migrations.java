@@ -171,7 +171,28 @@ final class Migrations {
                       heading TEXT,
                       snippet TEXT NOT NULL,
                       PRIMARY KEY (message_id, number)
-                    )"""));
+                    )"""),
+            // 5: messages' Japanese/Chinese text as two-character terms (CjkBigrams), so that one- and two-character
+            // searches use an index instead of reading every message. The terms are computed by a Java function that
+            // Database registers on each connection; the table holds no text of its own.
+            List.of(
+                    """
+                    CREATE VIRTUAL TABLE message_bigrams USING fts5(
+                      terms, content = '', contentless_delete = 1, tokenize = 'unicode61')""",
+                    """
+                    CREATE TRIGGER messages_bigrams_indexed AFTER INSERT ON messages BEGIN
+                      INSERT INTO message_bigrams(rowid, terms) VALUES (new.id, hearth_cjk_bigrams(new.content));
+                    END""",
+                    """
+                    CREATE TRIGGER messages_bigrams_unindexed AFTER DELETE ON messages BEGIN
+                      DELETE FROM message_bigrams WHERE rowid = old.id;
+                    END""",
+                    """
+                    CREATE TRIGGER messages_bigrams_reindexed AFTER UPDATE OF content ON messages BEGIN
+                      DELETE FROM message_bigrams WHERE rowid = old.id;
+                      INSERT INTO message_bigrams(rowid, terms) VALUES (new.id, hearth_cjk_bigrams(new.content));
+                    END""",
+                    "INSERT INTO message_bigrams(rowid, terms) SELECT id, hearth_cjk_bigrams(content) FROM messages"));
 
     static int latest() {
         return STEPS.size();

@@ -46,6 +46,10 @@ class MessageSearchTest {
         assertEquals(List.of("明日の東京の天気は晴れでしょう。"), texts("東京"));
         assertEquals(List.of("明日の東京の天気は晴れでしょう。"), texts("天気"));
         assertEquals(List.of("京都では雨が降っています。"), texts("雨"));
+        assertEquals(List.of("明日の東京の天気は晴れでしょう。"), texts("う"), "the last character of a run is found too");
+        assertEquals(java.util.Set.of("明日の東京の天気は晴れでしょう。", "京都では雨が降っています。"), java.util.Set.copyOf(texts("京")));
+        assertEquals(List.of(), texts("鯨"));
+        assertEquals(List.of("明日の東京の天気は晴れでしょう。"), texts("天気 東"));
         assertEquals(List.of("明日の東京の天気は晴れでしょう。"), texts("東京の天気"));
         assertEquals(List.of("京都では雨が降っています。"), texts("京都 降って"));
         assertTrue(store.search("東京", 5).getFirst().snippet().contains("[東京]"));
@@ -61,6 +65,43 @@ class MessageSearchTest {
         assertEquals(List.of("The weather in Tokyo is lovely; weather reports agree."), texts("TOKYO weather"));
         assertEquals(List.of("The weather in Tokyo is lovely; weather reports agree."), texts("weath lovel"), "word parts match through the trigram index");
         assertEquals(List.of("Go is a language; AI is a field."), texts("ai"));
+        assertEquals(List.of("The weather in Tokyo is lovely; weather reports agree."), texts("lo"), "a short word matches the start of words");
+        assertEquals(List.of("The weather in Tokyo is lovely; weather reports agree."), texts("weath lo"));
+    }
+
+    /** More messages hold "the" than are ranked; the hits are still the best of the newest, and older ones stay reachable with more words. */
+    @Test
+    void aWordInMostMessagesReturnsRankedMarkedHitsAndOlderOnesThroughOtherWords() throws Exception {
+        Path corpus = dir.resolve("many.json");
+        StringBuilder json = new StringBuilder("[");
+        int messages = MessageSearch.CANDIDATES + 600;
+        for (int conversation = 0; conversation < messages / 100; conversation++) {
+            json.append(conversation == 0 ? "" : ",").append("{\"id\":\"").append(new java.util.UUID(7, conversation))
+                    .append("\",\"title\":\"bulk\",\"created\":\"2025-01-01T00:00:00Z\",\"updated\":\"2025-01-01T00:00:00Z\",\"messages\":[");
+            for (int i = 0; i < 100; i++) {
+                int n = conversation * 100 + i;
+                String text = n == 0 ? "the zebra walked along the long road past the farm and the barn"
+                        : n == messages - 50 ? "the the the the"
+                        : "note " + n + ": the cat sat on a mat near the door of a house with a garden";
+                json.append(i == 0 ? "" : ",").append("{\"id\":\"").append(new java.util.UUID(8, n)).append("\",\"parent\":")
+                        .append(i == 0 ? "null" : "\"" + new java.util.UUID(8, n - 1) + "\"")
+                        .append(",\"role\":\"user\",\"content\":\"").append(text).append("\",\"created\":\"2025-01-01T00:00:00Z\"}");
+            }
+            json.append("]}");
+        }
+        java.nio.file.Files.writeString(corpus, json.append("]"));
+        assertEquals(messages, store.importFile(corpus).messages());
+
+        List<SearchHit> hits = store.search("the", 20);
+        assertEquals(20, hits.size());
+        assertEquals("the the the the", store.message(hits.getFirst().messageId()).content(), "the message that is most about the word ranks first");
+        for (SearchHit hit : hits) {
+            assertTrue(hit.snippet().contains("[the]") || hit.snippet().contains("[The]"), hit.snippet());
+            assertTrue(store.message(hit.messageId()).content().toLowerCase().matches(".*\\bthe\\b.*"));
+        }
+        assertEquals(List.of("the zebra walked along the long road past the farm and the barn"), texts("the zebra"),
+                "the oldest message is found when another word narrows the matches");
+        assertTrue(store.search("the zebra", 5).getFirst().snippet().contains("[zebra]"));
     }
 
     @ParameterizedTest

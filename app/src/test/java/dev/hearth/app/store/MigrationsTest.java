@@ -22,6 +22,7 @@ class MigrationsTest {
     private Path databaseAtVersion(int version) throws Exception {
         Path database = dir.resolve("hearth.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database); Statement s = c.createStatement()) {
+            CjkBigrams.register(c);
             for (int step = 1; step <= version; step++) Migrations.apply(c, step);
             s.execute("INSERT INTO conversations(uuid, title, created_at, updated_at) VALUES ('c-1', 'Old chat', 1000, 2000)");
             s.execute("INSERT INTO messages(uuid, conversation_id, parent_id, role, content, created_at) VALUES ('m-1', 1, NULL, 'user', '東京の天気を教えて', 1000)");
@@ -39,10 +40,12 @@ class MigrationsTest {
                 assertEquals(List.of("Old chat"), store.listConversations().stream().map(ConversationSummary::title).toList());
                 assertEquals(2, store.currentBranch(1).size());
                 assertEquals("m-1", store.search("東京", 5).getFirst().messageUuid());
+                assertEquals("m-1", store.search("て", 5).getFirst().messageUuid(), "one character, last of its run, through the bigram index");
                 assertEquals("m-2", store.search("sunny", 5).getFirst().messageUuid());
                 assertEquals(MessageStatus.INTERRUPTED, store.message(2).status(), "a reply streaming before the upgrade is kept as interrupted");
                 assertEquals(List.of("ok"), store.integrityCheck());
                 assertDocumentsWork(store);
+                assertNewMessagesAreIndexed(store);
             }
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database)) {
                 assertEquals(Migrations.latest(), Migrations.version(c));
@@ -59,6 +62,18 @@ class MigrationsTest {
             }
             Files.delete(database);
         }
+    }
+
+    /** Step 4's triggers index what is written after the upgrade, including streamed text, and forget deleted messages. */
+    private static void assertNewMessagesAreIndexed(ConversationStore store) {
+        long chat = store.createConversation(NewConversation.titled("new")).id();
+        Message question = store.addUserMessage(chat, null, "鯨を見た");
+        ReplyWriter reply = store.beginReply(chat, question.id(), "m");
+        reply.append("白い鯨");
+        reply.finish(new ReplyStats(2, 1, "eos"));
+        assertEquals(2, store.search("鯨", 5).size());
+        store.deleteConversation(chat);
+        assertEquals(List.of(), store.search("鯨", 5));
     }
 
     /** The document tables of step 3 take a library, a file with chunks, search, and a chat's library choice. */
