@@ -1,6 +1,7 @@
 package dev.hearth.app.cli;
 
 import dev.hearth.app.api.ApiServer;
+import dev.hearth.app.selftest.SelfTest;
 import dev.hearth.app.store.DataDir;
 import dev.hearth.app.store.StoreException;
 import java.io.PrintStream;
@@ -69,6 +70,9 @@ public final class HearthCommand {
                 if (word.equals("--help") || word.equals("-h")) {
                     out.print(usage());
                     return 0;
+                } else if (word.equals("--self-test")) {
+                    if (words.size() > 1) throw new UsageException("--self-test takes no other arguments.");
+                    return SelfTest.run(out, err);
                 } else if (word.equals("--data-dir")) {
                     if (at + 1 >= words.size()) throw new UsageException("--data-dir needs a folder.");
                     dataDirOption = words.get(at + 1);
@@ -113,7 +117,9 @@ public final class HearthCommand {
     }
 
     static String usage() {
-        StringBuilder text = new StringBuilder("usage: hearth [--data-dir D] COMMAND ...\n\n");
+        StringBuilder text = new StringBuilder("usage: hearth [--data-dir D] COMMAND ...\n"
+                + "       hearth --self-test   check this installation end to end (tiny built-in model, temporary files, offscreen window)\n"
+                + "       hearth               open the window\n\n");
         // Commands with many options would push every summary off the screen: theirs go on the next line.
         int width = COMMANDS.stream().mapToInt(c -> (c.name() + " " + c.synopsis()).strip().length()).filter(n -> n <= 60).max().orElse(0);
         for (Subcommand command : COMMANDS) {
