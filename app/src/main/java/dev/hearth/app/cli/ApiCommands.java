@@ -47,10 +47,11 @@ final class ApiCommands {
                     stopped.countDown();
                 }, "hearth-api-shutdown");
                 Runtime.getRuntime().addShutdownHook(onSignal);
-                call.out().println(api.baseUrl());
-                call.out().flush();
+                // The sentence first: whoever reads the URL from stdout may then rely on it having been said.
                 call.err().println("hearth: serving " + host.modelId() + " (context " + host.contextLength() + " tokens) at " + api.baseUrl()
                         + ", reachable from this computer only. Clients need the token from 'hearth api-token'. Stop with Ctrl-C.");
+                call.out().println(api.baseUrl());
+                call.out().flush();
                 try {
                     stopped.await();
                 } catch (InterruptedException e) {
