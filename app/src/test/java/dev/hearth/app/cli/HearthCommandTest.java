@@ -136,11 +136,11 @@ class HearthCommandTest {
 
     @Test
     void dataFolderComesFromTheOptionThenHearthHomeThenXdg() {
-        Map<String, String> env = Map.of("HEARTH_HOME", "/h", "XDG_DATA_HOME", "/x", "HOME", "/home/u");
+        Map<String, String> env = Map.of("HEARTH_HOME", "/h", "XDG_DATA_HOME", "/x", "HOME", "/users/u");
         assertEquals(Path.of("/d"), DataDir.resolve("/d", env));
         assertEquals(Path.of("/h"), DataDir.resolve(null, env));
-        assertEquals(Path.of("/x/hearth"), DataDir.resolve(null, Map.of("XDG_DATA_HOME", "/x", "HOME", "/home/u")));
-        assertEquals(Path.of("/home/u/.local/share/hearth"), DataDir.resolve(null, Map.of("HOME", "/home/u")));
+        assertEquals(Path.of("/x/hearth"), DataDir.resolve(null, Map.of("XDG_DATA_HOME", "/x", "HOME", "/users/u")));
+        assertEquals(Path.of("/users/u/.local/share/hearth"), DataDir.resolve(null, Map.of("HOME", "/users/u")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = HearthCommand.run(new String[] {"chats", "list", "--json"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of("HEARTH_HOME", dataDir()));
