@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.app.Main;
 import dev.hearth.app.api.TinyModel;
 import dev.hearth.app.store.Conversation;
 import dev.hearth.app.store.ConversationStore;
@@ -14,7 +13,6 @@ import dev.hearth.app.store.Message;
 import dev.hearth.app.store.MessageStatus;
 import dev.hearth.app.store.Role;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AskCommandTest {
     @TempDir Path dir;
 
-    record Result(int exit, String out, String err) {}
-
-    static Result hearth(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun hearth(String... args) {
+        return CliRun.of(args);
     }
 
-    private Result ask(String... rest) {
+    private CliRun ask(String... rest) {
         String[] head = {"--data-dir", dir.resolve("data").toString(), "ask", "--threads", "1", "--context", "512", "--seed", "3", "--temperature", "0"};
         String[] args = Arrays.copyOf(head, head.length + rest.length);
         System.arraycopy(rest, 0, args, head.length, rest.length);
@@ -49,7 +43,7 @@ class AskCommandTest {
 
     @Test
     void streamsTheAnswerAndStoresTheTurnWithStats() {
-        Result result = ask("--model", TinyModel.file().toString(), "--max-tokens", "20", "What is a hearth?");
+        CliRun result = ask("--model", TinyModel.file().toString(), "--max-tokens", "20", "What is a hearth?");
         assertEquals(0, result.exit(), result.err());
         try (ConversationStore store = store()) {
             List<ConversationSummary> conversations = store.listConversations();
@@ -77,7 +71,7 @@ class AskCommandTest {
         try (ConversationStore store = store()) {
             id = store.listConversations().getFirst().uuid().substring(0, 8);
         }
-        Result second = ask("--model", TinyModel.file().toString(), "--max-tokens", "5", "--conversation", id, "Second question");
+        CliRun second = ask("--model", TinyModel.file().toString(), "--max-tokens", "5", "--conversation", id, "Second question");
         assertEquals(0, second.exit(), second.err());
         try (ConversationStore store = store()) {
             assertEquals(1, store.listConversations().size());
@@ -87,7 +81,7 @@ class AskCommandTest {
             assertEquals("Second question", branch.get(2).content());
             assertEquals(branch.get(1).id(), branch.get(2).parentId());
         }
-        Result missing = ask("--model", TinyModel.file().toString(), "--conversation", "ffffffff", "Hello");
+        CliRun missing = ask("--model", TinyModel.file().toString(), "--conversation", "ffffffff", "Hello");
         assertEquals(1, missing.exit());
         assertEquals("There is no conversation with id ffffffff.\n", missing.err());
     }
@@ -95,10 +89,10 @@ class AskCommandTest {
     @Test
     void aConversationLongerThanTheContextKeepsItsNewestTurnsAndSaysSo() {
         String paragraph = "the quick brown fox jumps over a lazy dog ".repeat(4);
-        Result first = ask("--model", TinyModel.file().toString(), "--max-tokens", "4", paragraph);
+        CliRun first = ask("--model", TinyModel.file().toString(), "--max-tokens", "4", paragraph);
         String id = first.err().substring(first.err().indexOf("--conversation ") + 15, first.err().indexOf("--conversation ") + 23);
         for (int i = 0; i < 5; i++) {
-            Result next = ask("--model", TinyModel.file().toString(), "--max-tokens", "4", "--conversation", id, paragraph + i);
+            CliRun next = ask("--model", TinyModel.file().toString(), "--max-tokens", "4", "--conversation", id, paragraph + i);
             assertEquals(0, next.exit(), next.err());
             if (next.err().contains("left out")) {
                 assertTrue(next.err().contains("context of 512 tokens"), next.err());
@@ -111,7 +105,7 @@ class AskCommandTest {
 
     @Test
     void aMessageLongerThanTheContextIsRefusedButKept() {
-        Result result = ask("--model", TinyModel.file().toString(), "the quick brown fox jumps over a lazy dog ".repeat(30));
+        CliRun result = ask("--model", TinyModel.file().toString(), "the quick brown fox jumps over a lazy dog ".repeat(30));
         assertEquals(1, result.exit());
         assertTrue(result.err().contains("more than the model's context of 512 tokens; shorten it or give a larger --context."), result.err());
         try (ConversationStore store = store()) {
@@ -121,7 +115,7 @@ class AskCommandTest {
 
     @Test
     void aMissingModelIsOneSentenceAndTheMessageIsStillStored() {
-        Result result = ask("--model", dir.resolve("nowhere.gguf").toString(), "Hello?");
+        CliRun result = ask("--model", dir.resolve("nowhere.gguf").toString(), "Hello?");
         assertEquals(1, result.exit());
         assertEquals("There is no model file at " + dir.resolve("nowhere.gguf") + ".", lastLine(result.err()));
         try (ConversationStore store = store()) {
@@ -137,7 +131,7 @@ class AskCommandTest {
         assertEquals("llama", new String(bytes, at, 5, StandardCharsets.US_ASCII));
         System.arraycopy("qwen2".getBytes(StandardCharsets.US_ASCII), 0, bytes, at, 5);
         Path qwen = Files.write(dir.resolve("qwen.gguf"), bytes);
-        Result result = ask("--model", qwen.toString(), "Hello?");
+        CliRun result = ask("--model", qwen.toString(), "Hello?");
         assertEquals(1, result.exit());
         assertTrue(lastLine(result.err()).contains("this is a 'qwen2' model; Hearth runs Llama models"), result.err());
     }
@@ -163,7 +157,7 @@ class AskCommandTest {
             Path path = dir.resolve(file.getKey());
             if (file.getValue() == null) Files.createDirectories(path);
             else Files.write(path, file.getValue());
-            Result result = ask("--model", path.toString(), "--max-tokens", "3", "Hi");
+            CliRun result = ask("--model", path.toString(), "--max-tokens", "3", "Hi");
             String sentence = lastLine(result.err());
             assertFalse(result.err().contains("\tat ") || result.err().contains("Exception"), file.getKey() + ": " + result.err());
             if (result.exit() == 0) {

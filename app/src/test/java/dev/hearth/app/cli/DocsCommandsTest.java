@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.app.Main;
 import dev.hearth.app.store.Conversation;
 import dev.hearth.app.store.ConversationStore;
@@ -12,8 +11,6 @@ import dev.hearth.app.store.DataDir;
 import dev.hearth.app.store.NewConversation;
 import dev.hearth.engine.model.QuantMix;
 import dev.hearth.engine.model.SyntheticModel;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,22 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code docs} commands end to end through {@link Main#run}, with a real PDF, Markdown, and a tiny real model. */
 class DocsCommandsTest {
     @TempDir Path dir;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Result(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
-
-    private Result hearth(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    private CliRun hearth(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--data-dir";
         all[1] = dir.resolve("data").toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.of(all);
     }
 
     /** A folder with a three-page PDF (one topic per page), a Markdown file and a broken PDF. */
@@ -77,7 +65,7 @@ class DocsCommandsTest {
     @Test
     void addStatusAndSearchFollowTheContract() throws Exception {
         Path folder = library();
-        Result add = hearth("docs", "add", folder.toString(), "--library", "office");
+        CliRun add = hearth("docs", "add", folder.toString(), "--library", "office");
         assertEquals(0, add.exit(), add.err());
         assertEquals("office: 2 files, 4 chunks, 1 errors\n", add.out());
         assertTrue(add.err().contains("[1/3] " + folder.resolve("handbook.pdf")), add.err());
@@ -91,7 +79,7 @@ class DocsCommandsTest {
         assertEquals(folder.resolve("scan.pdf").toString(), office.get("errors").get(0).get("file").asText());
         assertTrue(office.get("errors").get(0).get("error").asText().startsWith("the PDF is damaged"));
 
-        Result search = hearth("docs", "search", "Where do visitors register?", "--limit", "2", "--json");
+        CliRun search = hearth("docs", "search", "Where do visitors register?", "--limit", "2", "--json");
         assertEquals(0, search.exit(), search.err());
         JsonNode hits = search.json();
         assertEquals(2, hits.size());
@@ -106,7 +94,7 @@ class DocsCommandsTest {
         assertEquals("Site › Parking", parking.get("heading").asText());
 
         // Adding the same folder again reads nothing: it is unchanged.
-        Result again = hearth("docs", "add", folder.toString(), "--library", "office");
+        CliRun again = hearth("docs", "add", folder.toString(), "--library", "office");
         assertEquals("office: 2 files, 4 chunks, 1 errors\n", again.out());
         assertTrue(!again.err().contains("[1/"), again.err());
     }
@@ -118,7 +106,7 @@ class DocsCommandsTest {
         Path model = dir.resolve("tiny.gguf");
         SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 7, true);
 
-        Result ask = hearth("docs", "ask", "--model", model.toString(), "--context", "2048", "--max-tokens", "12", "--threads", "1",
+        CliRun ask = hearth("docs", "ask", "--model", model.toString(), "--context", "2048", "--max-tokens", "12", "--threads", "1",
                 "When is lunch served in the cafeteria?", "--json");
         assertEquals(0, ask.exit(), ask.err());
         JsonNode answer = ask.json();
@@ -145,7 +133,7 @@ class DocsCommandsTest {
         try (ConversationStore store = ConversationStore.open(DataDir.prepare(dir.resolve("data")))) {
             chat = store.createConversation(NewConversation.titled("Cooking"));
         }
-        Result use = hearth("docs", "use", "--chat", chat.uuid(), "kitchen");
+        CliRun use = hearth("docs", "use", "--chat", chat.uuid(), "kitchen");
         assertEquals("kitchen\n", use.out());
         Path model = dir.resolve("tiny.gguf");
         SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 7, true);
@@ -156,12 +144,12 @@ class DocsCommandsTest {
 
     @Test
     void badInputGetsExitCodesAndOneSentence() throws Exception {
-        Result missing = hearth("docs", "add", dir.resolve("nowhere").toString());
+        CliRun missing = hearth("docs", "add", dir.resolve("nowhere").toString());
         assertEquals(1, missing.exit());
         assertEquals("Cannot add " + dir.resolve("nowhere") + ": it does not exist.\n", missing.err());
         assertEquals(2, hearth("docs", "search").exit());
         assertEquals(2, hearth("docs", "search", "x", "--mode", "magic").exit());
-        Result noLibraries = hearth("docs", "search", "anything");
+        CliRun noLibraries = hearth("docs", "search", "anything");
         assertEquals(1, noLibraries.exit());
         assertTrue(noLibraries.err().contains("There are no document libraries yet"), noLibraries.err());
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.app.Main;
 import dev.hearth.app.store.Conversation;
 import dev.hearth.app.store.ConversationStore;
 import dev.hearth.app.store.DataDir;
@@ -24,18 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HearthCommandTest {
     @TempDir Path dir;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Result(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
-
-    private Result hearth(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CliRun hearth(String... args) {
+        return CliRun.of(args);
     }
 
     private String dataDir() {
@@ -55,7 +44,7 @@ class HearthCommandTest {
 
     @Test
     void noArgumentsPrintsUsageAndExitsTwo() {
-        Result result = hearth();
+        CliRun result = hearth();
         assertEquals(2, result.exit());
         assertEquals("", result.out());
         assertTrue(result.err().contains("usage: hearth [--data-dir D] COMMAND"), result.err());
@@ -64,7 +53,7 @@ class HearthCommandTest {
     @Test
     void badUsageExitsTwoWithTheReason() {
         assertEquals(2, hearth("chats", "frobnicate").exit());
-        Result limit = hearth("--data-dir", dataDir(), "chats", "search", "x", "--limit", "zero");
+        CliRun limit = hearth("--data-dir", dataDir(), "chats", "search", "x", "--limit", "zero");
         assertEquals(2, limit.exit());
         assertTrue(limit.err().startsWith("hearth: --limit must be a whole number from 1 to 1000, got \"zero\".\n"), limit.err());
         assertEquals(2, hearth("--data-dir", dataDir(), "chats", "export", "--format", "pdf", "--out", "x").exit());
@@ -74,7 +63,7 @@ class HearthCommandTest {
     @Test
     void listsAndSearchesAsJson() throws Exception {
         Conversation chat = seed();
-        Result list = hearth("--data-dir", dataDir(), "chats", "list", "--json");
+        CliRun list = hearth("--data-dir", dataDir(), "chats", "list", "--json");
         assertEquals(0, list.exit(), list.err());
         JsonNode first = list.json().get(0);
         assertEquals(chat.uuid(), first.get("id").asText());
@@ -82,14 +71,14 @@ class HearthCommandTest {
         assertEquals(2, first.get("messages").asInt());
         assertEquals(chat.created().toString(), first.get("created").asText());
 
-        Result search = hearth("--data-dir", dataDir(), "chats", "search", "東京", "--json");
+        CliRun search = hearth("--data-dir", dataDir(), "chats", "search", "東京", "--json");
         assertEquals(0, search.exit(), search.err());
         JsonNode hit = search.json().get(0);
         assertEquals(chat.uuid(), hit.get("conversation_id").asText());
         assertEquals("user", hit.get("role").asText());
         assertTrue(hit.get("snippet").asText().contains("[東京]"));
         assertTrue(hit.has("message_id"));
-        Result weather = hearth("--data-dir", dataDir(), "chats", "search", "weather", "--limit", "1", "--json");
+        CliRun weather = hearth("--data-dir", dataDir(), "chats", "search", "weather", "--limit", "1", "--json");
         assertEquals("assistant", weather.json().get(0).get("role").asText());
     }
 
@@ -97,18 +86,18 @@ class HearthCommandTest {
     void exportsAndImportsThroughTheCommandLine() throws Exception {
         Conversation chat = seed();
         Path json = dir.resolve("all.json");
-        Result export = hearth("--data-dir", dataDir(), "chats", "export", "--format", "json", "--out", json.toString(), "--id", chat.uuid().substring(0, 6));
+        CliRun export = hearth("--data-dir", dataDir(), "chats", "export", "--format", "json", "--out", json.toString(), "--id", chat.uuid().substring(0, 6));
         assertEquals(0, export.exit(), export.err());
         assertEquals(json + "\n", export.out());
-        Result md = hearth("--data-dir", dataDir(), "chats", "export", "--format", "md", "--out", dir.resolve("md").toString());
+        CliRun md = hearth("--data-dir", dataDir(), "chats", "export", "--format", "md", "--out", dir.resolve("md").toString());
         assertEquals(0, md.exit(), md.err());
         assertTrue(Files.readString(Path.of(md.out().strip())).contains("Sunny weather in Tokyo."));
 
-        Result imported = hearth("--data-dir", dir.resolve("other").toString(), "chats", "import", json.toString());
+        CliRun imported = hearth("--data-dir", dir.resolve("other").toString(), "chats", "import", json.toString());
         assertEquals(0, imported.exit(), imported.err());
         assertEquals("Imported 1 conversation and 2 messages from a Hearth export; skipped 0 (0 without text, 0 system or tool messages,"
                 + " 0 conversations already present).\n", imported.out());
-        Result missing = hearth("--data-dir", dataDir(), "chats", "import", dir.resolve("nope.json").toString());
+        CliRun missing = hearth("--data-dir", dataDir(), "chats", "import", dir.resolve("nope.json").toString());
         assertEquals(1, missing.exit());
         assertEquals("Cannot import " + dir.resolve("nope.json") + ": there is no such file.\n", missing.err());
     }
@@ -116,8 +105,8 @@ class HearthCommandTest {
     @Test
     void dbCheckAndBackupReportInOneSentence() throws Exception {
         seed();
-        Result check = hearth("--data-dir", dataDir(), "db", "check");
-        assertEquals(new Result(0, "ok\n", ""), check);
+        CliRun check = hearth("--data-dir", dataDir(), "db", "check");
+        assertEquals(new CliRun(0, "ok\n", ""), check);
         Path copy = dir.resolve("backup.db");
         assertEquals(0, hearth("--data-dir", dataDir(), "db", "backup", copy.toString()).exit());
         assertTrue(Files.size(copy) > 0);
@@ -125,11 +114,11 @@ class HearthCommandTest {
         Path junk = dir.resolve("junk");
         Files.createDirectories(junk);
         Files.writeString(junk.resolve("hearth.db"), "this is not a database at all, just some text that is long enough to look like a header");
-        Result damaged = hearth("--data-dir", junk.toString(), "db", "check");
+        CliRun damaged = hearth("--data-dir", junk.toString(), "db", "check");
         assertEquals(1, damaged.exit());
         assertEquals(1, damaged.err().lines().count(), damaged.err());
         assertTrue(damaged.err().contains("is not a Hearth database"), damaged.err());
-        Result absent = hearth("--data-dir", dir.resolve("empty").toString(), "db", "check");
+        CliRun absent = hearth("--data-dir", dir.resolve("empty").toString(), "db", "check");
         assertEquals(1, absent.exit());
         assertEquals("There is no database at " + dir.resolve("empty/hearth.db") + " yet.\n", absent.err());
     }

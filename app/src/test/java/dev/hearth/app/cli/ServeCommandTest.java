@@ -37,7 +37,7 @@ class ServeCommandTest {
         assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/v1"), url + err.toString(StandardCharsets.UTF_8));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("reachable from this computer only"));
 
-        AskCommandTest.Result token = AskCommandTest.hearth("--data-dir", data, "api-token");
+        CliRun token = AskCommandTest.hearth("--data-dir", data, "api-token");
         assertEquals(0, token.exit());
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> models = client.send(HttpRequest.newBuilder(URI.create(url + "/models"))
@@ -59,12 +59,12 @@ class ServeCommandTest {
     void aTakenPortOrAMissingModelIsOneSentence() throws Exception {
         String data = dir.resolve("data").toString();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            AskCommandTest.Result result = AskCommandTest.hearth("--data-dir", data, "serve", "--port", String.valueOf(taken.getLocalPort()),
+            CliRun result = AskCommandTest.hearth("--data-dir", data, "serve", "--port", String.valueOf(taken.getLocalPort()),
                     "--context", "256", "--threads", "1", "--model", TinyModel.file().toString());
             assertEquals(1, result.exit());
             assertTrue(result.err().strip().endsWith("the port is in use; choose another with --port."), result.err());
         }
-        AskCommandTest.Result missing = AskCommandTest.hearth("--data-dir", data, "serve", "--model", dir.resolve("none.gguf").toString());
+        CliRun missing = AskCommandTest.hearth("--data-dir", data, "serve", "--model", dir.resolve("none.gguf").toString());
         assertEquals(1, missing.exit());
         assertEquals("There is no model file at " + dir.resolve("none.gguf") + ".\n", missing.err());
         assertEquals("No network connections: Hearth has not connected anywhere and has not accepted any connection.\n",
