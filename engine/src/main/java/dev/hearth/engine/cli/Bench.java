@@ -45,7 +45,7 @@ final class Bench {
         try (LlamaModel model = LlamaModel.load(path);
              GenerationSession session = new GenerationSession(model, context, threads)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            int[] tokens = prompt(new Tokenizer(model.vocabulary()), model.vocabulary().bosId(), promptTokens, promptTokens + genTokens);
+            int[] tokens = prompt(session.tokenizer(), model.vocabulary().bosId(), promptTokens, promptTokens + genTokens);
 
             double prefillCpuStart = processCpuSeconds();
             long prefillStart = System.nanoTime();

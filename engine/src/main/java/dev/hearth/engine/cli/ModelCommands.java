@@ -12,7 +12,6 @@ import dev.hearth.engine.model.SyntheticModel;
 import dev.hearth.engine.model.WorkerPool;
 import dev.hearth.engine.sampling.Sampler;
 import dev.hearth.engine.session.GenerationSession;
-import dev.hearth.engine.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,7 +41,7 @@ final class ModelCommands {
         text = args.has("text") ? args.required("text")
                 : Files.readString(Path.of(args.required("text-file")), StandardCharsets.UTF_8);
         try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")))) {
-            int[] tokens = new Tokenizer(model.vocabulary()).encode(text, args.flag("special"));
+            int[] tokens = model.tokenizer().encode(text, args.flag("special"));
             if (args.flag("json")) {
                 out.println(JSON.writeValueAsString(Map.of("tokens", tokens)));
             } else {
@@ -56,7 +55,7 @@ final class ModelCommands {
         Args args = new Args(argList, Set.of("model", "messages-file", "date"), Set.of());
         List<ChatMessage> messages = readMessages(Path.of(args.required("messages-file")));
         try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")))) {
-            ChatFormat format = new ChatFormat(new Tokenizer(model.vocabulary()));
+            ChatFormat format = new ChatFormat(model.tokenizer());
             out.print(format.render(messages, args.get("date", null), true));
         }
         return 0;

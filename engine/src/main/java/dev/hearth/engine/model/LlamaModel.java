@@ -6,6 +6,7 @@ import dev.hearth.engine.gguf.ModelFormatException;
 import dev.hearth.engine.tensor.GgmlType;
 import dev.hearth.engine.tensor.Kernels;
 import dev.hearth.engine.tensor.WeightMatrix;
+import dev.hearth.engine.tokenizer.Tokenizer;
 import dev.hearth.engine.tokenizer.Vocabulary;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class LlamaModel implements AutoCloseable {
     private final WeightMatrix output;
     private final float[] ropeFreqFactors;
     private final String chatTemplate;
+    private Tokenizer tokenizer;
 
     private LlamaModel(GgufFile gguf) throws ModelFormatException {
         this.gguf = gguf;
@@ -76,6 +78,17 @@ public final class LlamaModel implements AutoCloseable {
 
     public Vocabulary vocabulary() {
         return vocabulary;
+    }
+
+    /**
+     * The tokenizer of this model's vocabulary, built on first use (it takes about half a second for
+     * Llama 3's 128,256 tokens) and shared by every session and command: it is immutable.
+     */
+    public synchronized Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            tokenizer = new Tokenizer(vocabulary);
+        }
+        return tokenizer;
     }
 
     public GgufFile gguf() {

@@ -35,7 +35,7 @@ public final class GenerationSession implements AutoCloseable {
             throw new IllegalArgumentException("the context must hold at least 2 tokens, got " + contextLength);
         }
         this.model = model;
-        this.tokenizer = new Tokenizer(model.vocabulary());
+        this.tokenizer = model.tokenizer();
         this.chatFormat = new ChatFormat(tokenizer);
         this.stopTokens = chatFormat.stopTokens();
         this.pool = new WorkerPool(threads);
