@@ -30,6 +30,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -115,6 +116,30 @@ final class VectorKernels {
             sums[b] = v.reduceLanes(VectorOperators.ADD);
         }
         return sums;
+    }
+
+    /** Eight floats: the sub-block scales of a K-quant block, or its mins, widened together. */
+    static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Long> L2 = LongVector.SPECIES_128;
+    private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[8]);
+    private static final ThreadLocal<float[]> Q6_SCALES = ThreadLocal.withInitial(() -> new float[16]);
+
+    /**
+     * For the Q4_K/Q5_K block at {@code at}: writes d·sc of its 8 sub-blocks into {@code scales} and returns
+     * {@code mins + dmin·m·Σx} lane by lane, Σx being the 8 group sums from {@code sums[sumAt]}. The 6-bit codes are
+     * unpacked as the bytes of two longs and widened eight at a time instead of one by one: per block that is a few
+     * vector instructions where the scalar form spent about 80.
+     */
+    private static FloatVector subBlockScales(MemorySegment w, long at, float[] sums, int sumAt, float[] scales, FloatVector mins) {
+        float d = f16(w, at);
+        float dmin = f16(w, at + 2);
+        int packed0 = w.get(LE_INT, at + K_SCALES);
+        int packed1 = w.get(LE_INT, at + K_SCALES + 4);
+        int packed2 = w.get(LE_INT, at + K_SCALES + 8);
+        ByteVector scaleBytes = LongVector.broadcast(L2, kScales(packed0, packed1, packed2)).reinterpretAsBytes();
+        ByteVector minBytes = LongVector.broadcast(L2, kMins(packed0, packed1, packed2)).reinterpretAsBytes();
+        ((FloatVector) scaleBytes.convertShape(B2F, F8, 0)).mul(d).intoArray(scales, 0);
+        return ((FloatVector) minBytes.convertShape(B2F, F8, 0)).mul(dmin).fma(FloatVector.fromArray(F8, sums, sumAt), mins);
     }
 
     /** Bounds of a whole matvec call, checked once so that a bad call fails before any row is written. */
@@ -302,55 +327,52 @@ final class VectorKernels {
         }
 
         /**
-         * Two rows per pass on raw codes: d·Σ(q−8)·x = d·Σq·x − 8·d·Σx, the second term one scalar multiply-add per
-         * block with the block sums of x computed once per call. Where one byte vector widens into exactly one int
-         * vector (AVX2, AVX-512) the zero-extending conversion saves a mask; with several parts per byte vector the
-         * sign-extend-and-mask form stays, the one known to be intrinsified there.
+         * One row at a time, two blocks per iteration into two accumulators, on raw codes:
+         * d·Σ(q−8)·x = d·Σq·x − 8·d·Σx, the second term one scalar multiply-add per block with the block sums of x
+         * computed once per call. Measured against two rows per pass sharing the activation loads, this form
+         * keeps C2's register allocation free of spills and ran 10 % faster from cache and 1.7× faster
+         * streaming from memory (docs/performance.md). Where one byte vector widens into exactly one int
+         * vector (AVX2, AVX-512) the zero-extending conversion saves a mask.
          */
         @Override
         public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
             int nb = blocks(GgmlType.Q4_0, n);
             checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
             float[] sums = groupSums(x, n, 32);
-            int r = fromRow;
-            for (; r + 1 < toRow; r += 2) {
-                long at0 = r * rowBytes;
-                long at1 = at0 + rowBytes;
+            int pairs = nb & ~1;
+            for (int r = fromRow; r < toRow; r++) {
+                long at = r * rowBytes;
                 FloatVector acc0 = FloatVector.zero(F);
                 FloatVector acc1 = FloatVector.zero(F);
-                float offset0 = 0;
-                float offset1 = 0;
-                for (int b = 0; b < nb; b++, at0 += 18, at1 += 18) {
-                    int xb = 32 * b;
-                    float d0 = f16(w, at0);
-                    float d1 = f16(w, at1);
+                float offset = 0;
+                int b = 0;
+                for (; b < pairs; b += 2, at += 36) {
+                    float d0 = f16(w, at);
+                    float d1 = f16(w, at + 18);
                     FloatVector block0 = FloatVector.zero(F);
                     FloatVector block1 = FloatVector.zero(F);
                     for (int g = 0; g < 16; g += BL) {
-                        ByteVector packed0 = ByteVector.fromMemorySegment(B, w, at0 + 2 + g, LE);
-                        ByteVector packed1 = ByteVector.fromMemorySegment(B, w, at1 + 2 + g, LE);
+                        ByteVector packed0 = ByteVector.fromMemorySegment(B, w, at + 2 + g, LE);
+                        ByteVector packed1 = ByteVector.fromMemorySegment(B, w, at + 20 + g, LE);
                         for (int p = 0; p < PARTS; p++) {
-                            int e = xb + g + p * L;
-                            FloatVector xLow = FloatVector.fromArray(F, x, e);
-                            FloatVector xHigh = FloatVector.fromArray(F, x, e + 16);
-                            IntVector q0 = (PARTS == 1 ? (IntVector) packed0.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed0.convertShape(B2I, I, p)).and(0xFF));
-                            IntVector q1 = (PARTS == 1 ? (IntVector) packed1.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed1.convertShape(B2I, I, p)).and(0xFF));
-                            block0 = ((FloatVector) q0.and(0xF).convert(I2F, 0)).fma(xLow, block0);
-                            block0 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0)).fma(xHigh, block0);
-                            block1 = ((FloatVector) q1.and(0xF).convert(I2F, 0)).fma(xLow, block1);
-                            block1 = ((FloatVector) q1.lanewise(LSHR, 4).convert(I2F, 0)).fma(xHigh, block1);
+                            int e = 32 * b + g + p * L;
+                            IntVector q0 = PARTS == 1 ? (IntVector) packed0.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed0.convertShape(B2I, I, p)).and(0xFF);
+                            IntVector q1 = PARTS == 1 ? (IntVector) packed1.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed1.convertShape(B2I, I, p)).and(0xFF);
+                            block0 = ((FloatVector) q0.and(0xF).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e), block0);
+                            block0 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e + 16), block0);
+                            block1 = ((FloatVector) q1.and(0xF).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e + 32), block1);
+                            block1 = ((FloatVector) q1.lanewise(LSHR, 4).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e + 48), block1);
                         }
                     }
                     acc0 = block0.fma(FloatVector.broadcast(F, d0), acc0);
                     acc1 = block1.fma(FloatVector.broadcast(F, d1), acc1);
-                    offset0 += d0 * sums[b];
-                    offset1 += d1 * sums[b];
+                    offset += d0 * sums[b] + d1 * sums[b + 1];
                 }
-                out[r] = acc0.reduceLanes(VectorOperators.ADD) - 8 * offset0;
-                out[r + 1] = acc1.reduceLanes(VectorOperators.ADD) - 8 * offset1;
-            }
-            if (r < toRow) {
-                out[r] = dot(w, r * rowBytes, x, 0, n);
+                float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - 8 * offset;
+                if (b < nb) {
+                    sum += dot(w, at, x, 32 * b, 32);
+                }
+                out[r] = sum;
             }
         }
 
@@ -405,33 +427,24 @@ final class VectorKernels {
         }
 
         /**
-         * Raw codes in the inner loop: per sub-block d·sc·Σq·x − dmin·m·Σx, the mins folded into one scalar per
-         * block with the group sums of x, the 12 scale bytes unpacked branch-free into 8 scale and 8 min bytes.
+         * Raw codes in the inner loop: per sub-block d·sc·Σq·x − dmin·m·Σx. The 12 scale bytes are unpacked
+         * branch-free into 8 scale and 8 min bytes, which are widened to floats eight at a time (see
+         * {@link #subBlockScales}); the mins meet the group sums of x in a vector accumulator reduced once per row.
          */
         @Override
         public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
             int nb = blocks(GgmlType.Q4_K, n);
             checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
             float[] sums = groupSums(x, n, 32);
+            float[] scales = SCALES.get();
             for (int r = fromRow; r < toRow; r++) {
                 long at = r * rowBytes;
                 FloatVector acc0 = FloatVector.zero(F);
                 FloatVector acc1 = FloatVector.zero(F);
-                float mins = 0;
+                FloatVector mins = FloatVector.zero(F8);
                 for (int b = 0; b < nb; b++, at += 144) {
                     int xb = 256 * b;
-                    float d = f16(w, at);
-                    float dmin = f16(w, at + 2);
-                    int packed0 = w.get(LE_INT, at + K_SCALES);
-                    int packed1 = w.get(LE_INT, at + K_SCALES + 4);
-                    int packed2 = w.get(LE_INT, at + K_SCALES + 8);
-                    long scales = kScales(packed0, packed1, packed2);
-                    long blockMins = kMins(packed0, packed1, packed2);
-                    float minSum = 0;
-                    for (int j = 0; j < 8; j++) {
-                        minSum += (int) ((blockMins >>> (8 * j)) & 0xFF) * sums[8 * b + j];
-                    }
-                    mins += dmin * minSum;
+                    mins = subBlockScales(w, at, sums, 8 * b, scales, mins);
                     for (int c = 0; c < 4; c++) {
                         FloatVector block0 = FloatVector.zero(F);
                         FloatVector block1 = FloatVector.zero(F);
@@ -444,11 +457,11 @@ final class VectorKernels {
                                 block1 = ((FloatVector) q.lanewise(LSHR, 4).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e + 32), block1);
                             }
                         }
-                        acc0 = block0.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c)) & 0xFF)), acc0);
-                        acc1 = block1.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c + 8)) & 0xFF)), acc1);
+                        acc0 = block0.fma(FloatVector.broadcast(F, scales[2 * c]), acc0);
+                        acc1 = block1.fma(FloatVector.broadcast(F, scales[2 * c + 1]), acc1);
                     }
                 }
-                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins;
+                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
             }
         }
 
@@ -518,33 +531,23 @@ final class VectorKernels {
 
         /**
          * As Q4_K with the fifth bit of every code from the 32 high-bit bytes (bit 2c + k for chunk c, nibble k):
-         * per sub-block d·sc·Σq·x − dmin·m·Σx, the mins folded into one scalar per
-         * block with the group sums of x, the 12 scale bytes unpacked branch-free into 8 scale and 8 min bytes.
+         * per sub-block d·sc·Σq·x − dmin·m·Σx, the scales and mins widened eight at a time by
+         * {@link #subBlockScales}.
          */
         @Override
         public void matvec(MemorySegment w, long rowBytes, float[] x, float[] out, int fromRow, int toRow, int n) {
             int nb = blocks(GgmlType.Q5_K, n);
             checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
             float[] sums = groupSums(x, n, 32);
+            float[] scales = SCALES.get();
             for (int r = fromRow; r < toRow; r++) {
                 long at = r * rowBytes;
                 FloatVector acc0 = FloatVector.zero(F);
                 FloatVector acc1 = FloatVector.zero(F);
-                float mins = 0;
+                FloatVector mins = FloatVector.zero(F8);
                 for (int b = 0; b < nb; b++, at += 176) {
                     int xb = 256 * b;
-                    float d = f16(w, at);
-                    float dmin = f16(w, at + 2);
-                    int packed0 = w.get(LE_INT, at + K_SCALES);
-                    int packed1 = w.get(LE_INT, at + K_SCALES + 4);
-                    int packed2 = w.get(LE_INT, at + K_SCALES + 8);
-                    long scales = kScales(packed0, packed1, packed2);
-                    long blockMins = kMins(packed0, packed1, packed2);
-                    float minSum = 0;
-                    for (int j = 0; j < 8; j++) {
-                        minSum += (int) ((blockMins >>> (8 * j)) & 0xFF) * sums[8 * b + j];
-                    }
-                    mins += dmin * minSum;
+                    mins = subBlockScales(w, at, sums, 8 * b, scales, mins);
                     for (int c = 0; c < 4; c++) {
                         FloatVector block0 = FloatVector.zero(F);
                         FloatVector block1 = FloatVector.zero(F);
@@ -559,11 +562,11 @@ final class VectorKernels {
                                 block1 = ((FloatVector) q.lanewise(LSHR, 4).or(h.and(2).lanewise(LSHL, 3)).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, e + 32), block1);
                             }
                         }
-                        acc0 = block0.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c)) & 0xFF)), acc0);
-                        acc1 = block1.fma(FloatVector.broadcast(F, d * (int) ((scales >>> (16 * c + 8)) & 0xFF)), acc1);
+                        acc0 = block0.fma(FloatVector.broadcast(F, scales[2 * c]), acc0);
+                        acc1 = block1.fma(FloatVector.broadcast(F, scales[2 * c + 1]), acc1);
                     }
                 }
-                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins;
+                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
             }
         }
 
@@ -655,28 +658,29 @@ final class VectorKernels {
             int nb = blocks(GgmlType.Q6_K, n);
             checkMatvec(w, rowBytes, x, out, fromRow, toRow, n);
             float[] sums = groupSums(x, n, 16);
+            float[] scales = Q6_SCALES.get();
             for (int r = fromRow; r < toRow; r++) {
                 long at = r * rowBytes;
                 FloatVector acc0 = FloatVector.zero(F);
                 FloatVector acc1 = FloatVector.zero(F);
-                float offsets = 0;
+                FloatVector offsets = FloatVector.zero(F8);
                 for (int b = 0; b < nb; b++, at += 210) {
                     int xb = 256 * b;
                     float d = f16(w, at + Q6K_D);
-                    long scalesLow = w.get(LE_LONG, at + Q6K_SCALES);
-                    long scalesHigh = w.get(LE_LONG, at + Q6K_SCALES + 8);
-                    float scaledSums = 0;
-                    for (int j = 0; j < 8; j++) {
-                        scaledSums += (byte) (scalesLow >>> (8 * j)) * sums[16 * b + j]
-                                + (byte) (scalesHigh >>> (8 * j)) * sums[16 * b + 8 + j];
-                    }
-                    offsets += d * scaledSums;
+                    // the 16 signed scale bytes widened eight at a time, times d; their products with the group sums
+                    // of x gather in a vector reduced once per row
+                    ByteVector scaleBytes = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, at + Q6K_SCALES, LE);
+                    FloatVector firstScales = ((FloatVector) scaleBytes.convertShape(B2F, F8, 0)).mul(d);
+                    FloatVector lastScales = ((FloatVector) scaleBytes.convertShape(B2F, F8, 1)).mul(d);
+                    firstScales.intoArray(scales, 0);
+                    lastScales.intoArray(scales, 8);
+                    offsets = firstScales.fma(FloatVector.fromArray(F8, sums, 16 * b), offsets);
+                    offsets = lastScales.fma(FloatVector.fromArray(F8, sums, 16 * b + 8), offsets);
                     // One flat loop over both 128-element halves, every vector operation written out: this body
                     // is big enough that C2 stops inlining small helpers, and a helper returning a vector boxes it.
                     for (int i = 0; i < 64; i += BL) {
                         int half = i / 32;
                         int g = i % 32;
-                        long scales = half == 0 ? scalesLow : scalesHigh;
                         long low = at + 64L * half + g;
                         ByteVector lowA = ByteVector.fromMemorySegment(B, w, low, LE);
                         ByteVector lowB = ByteVector.fromMemorySegment(B, w, low + 32, LE);
@@ -686,20 +690,20 @@ final class VectorKernels {
                             IntVector bq = ((IntVector) lowB.convertShape(B2I, I, p)).and(0xFF);
                             IntVector h = ((IntVector) highBits.convertShape(B2I, I, p)).and(0xFF);
                             int e = xb + 128 * half + g + p * L;
-                            // element e + 32k has scale byte (g + pL) / 16 + 2k of this half
-                            int shift = 8 * ((g + p * L) / 16);
+                            // element e + 32k has scale (g + pL) / 16 + 2k of this half
+                            int scale = 8 * half + (g + p * L) / 16;
                             FloatVector q0 = (FloatVector) (a.and(0xF).or(h.lanewise(LSHL, 4).and(0x30))).convert(I2F, 0);
                             FloatVector q1 = (FloatVector) (bq.and(0xF).or(h.lanewise(LSHL, 2).and(0x30))).convert(I2F, 0);
                             FloatVector q2 = (FloatVector) (a.lanewise(LSHR, 4).or(h.and(0x30))).convert(I2F, 0);
                             FloatVector q3 = (FloatVector) (bq.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2).and(0x30))).convert(I2F, 0);
-                            acc0 = q0.mul(FloatVector.fromArray(F, x, e)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> shift)), acc0);
-                            acc1 = q1.mul(FloatVector.fromArray(F, x, e + 32)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> (shift + 16))), acc1);
-                            acc0 = q2.mul(FloatVector.fromArray(F, x, e + 64)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> (shift + 32))), acc0);
-                            acc1 = q3.mul(FloatVector.fromArray(F, x, e + 96)).fma(FloatVector.broadcast(F, d * (byte) (scales >>> (shift + 48))), acc1);
+                            acc0 = q0.mul(FloatVector.fromArray(F, x, e)).fma(FloatVector.broadcast(F, scales[scale]), acc0);
+                            acc1 = q1.mul(FloatVector.fromArray(F, x, e + 32)).fma(FloatVector.broadcast(F, scales[scale + 2]), acc1);
+                            acc0 = q2.mul(FloatVector.fromArray(F, x, e + 64)).fma(FloatVector.broadcast(F, scales[scale + 4]), acc0);
+                            acc1 = q3.mul(FloatVector.fromArray(F, x, e + 96)).fma(FloatVector.broadcast(F, scales[scale + 6]), acc1);
                         }
                     }
                 }
-                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - 32 * offsets;
+                out[r] = acc0.add(acc1).reduceLanes(VectorOperators.ADD) - 32 * offsets.reduceLanes(VectorOperators.ADD);
             }
         }
 
