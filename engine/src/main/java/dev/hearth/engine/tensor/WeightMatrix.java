@@ -80,15 +80,16 @@ public final class WeightMatrix {
         matmul(xs, nTokens, out, fromRow, toRow, new float[scratchFloats()]);
     }
 
-    /** Floats of scratch {@link #matmul(float[], int, float[], int, int, float[])} needs: {@link MatmulTiles#ROWS} decoded rows. */
+    /** Floats of scratch {@link #matmul(float[], int, float[], int, int, float[])} needs: one panel of decoded rows. */
     public int scratchFloats() {
-        return MatmulTiles.ROWS * cols;
+        return MatmulTiles.panelRows(cols) * cols;
     }
 
     /**
      * As {@link #matmul(float[], int, float[], int, int)}, decoding into {@code scratch} (at least {@link #scratchFloats()}).
-     * Rows are decoded {@link MatmulTiles#ROWS} at a time and multiplied with {@link MatmulTiles#TOKENS} tokens at a
-     * time, so each weight byte is decoded once per call and each loaded activation feeds several rows.
+     * Rows are decoded a panel at a time ({@link MatmulTiles#panelRows}) and multiplied in register tiles of {@link MatmulTiles#ROWS}
+     * rows × {@link MatmulTiles#TOKENS} tokens, so each weight byte is decoded once per call and each loaded activation
+     * feeds several rows.
      */
     public void matmul(float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
         checkRows(fromRow, toRow);
@@ -102,8 +103,9 @@ public final class WeightMatrix {
             return;
         }
         checkLength("scratch", scratch, scratchFloats());
-        for (int r = fromRow; r < toRow; r += MatmulTiles.ROWS) {
-            int tileRows = Math.min(MatmulTiles.ROWS, toRow - r);
+        int panel = MatmulTiles.panelRows(cols);
+        for (int r = fromRow; r < toRow; r += panel) {
+            int tileRows = Math.min(panel, toRow - r);
             for (int i = 0; i < tileRows; i++) {
                 kernel.dequantize(data, (r + i) * rowBytes, scratch, i * cols, cols);
             }
