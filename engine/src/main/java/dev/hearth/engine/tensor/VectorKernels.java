@@ -587,11 +587,13 @@ final class VectorKernels {
                         ByteVector packed = ByteVector.fromMemorySegment(B, w, at + Q5K_LOW_NIBBLES + 32L * c + g, LE);
                         ByteVector highBits = ByteVector.fromMemorySegment(B, w, at + Q5K_HIGH_BITS + g, LE);
                         for (int p = 0; p < PARTS; p++) {
-                            IntVector q = widen(packed, p);
-                            IntVector h = widen(highBits, p).lanewise(LSHR, 2 * c);
+                            // written out rather than through code5: this loop is deep enough that C2 leaves the
+                            // helper a call, and every vector it returned was boxed (12 bytes allocated per weight)
+                            IntVector q = ((IntVector) packed.convertShape(B2I, I, p)).and(0xFF);
+                            IntVector h = ((IntVector) highBits.convertShape(B2I, I, p)).and(0xFF).lanewise(LSHR, 2 * c);
                             int e = ob + 64 * c + g + p * L;
-                            toFloat(code5(q, h, 0)).mul(scale0).sub(min0).intoArray(out, e);
-                            toFloat(code5(q, h, 1)).mul(scale1).sub(min1).intoArray(out, e + 32);
+                            ((FloatVector) q.and(0xF).or(h.and(1).lanewise(LSHL, 4)).convert(I2F, 0)).mul(scale0).sub(min0).intoArray(out, e);
+                            ((FloatVector) q.lanewise(LSHR, 4).or(h.and(2).lanewise(LSHL, 3)).convert(I2F, 0)).mul(scale1).sub(min1).intoArray(out, e + 32);
                         }
                     }
                 }
