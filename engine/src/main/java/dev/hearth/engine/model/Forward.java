@@ -121,9 +121,7 @@ public final class Forward {
 
             // attention: x += Wo · attention(RoPE(Wq·norm(x)), RoPE(Wk·norm(x)), Wv·norm(x))
             rmsnorm(xb, x, b.attnNorm(), n);
-            matmul(b.wq(), xb, n, q);
-            matmul(b.wk(), xb, n, k);
-            matmul(b.wv(), xb, n, v);
+            matmul(xb, n, b.wq(), q, b.wk(), k, b.wv(), v);
             rope(q, c.heads(), n);
             rope(k, c.kvHeads(), n);
             int kvDim = c.kvDim();
@@ -135,8 +133,7 @@ public final class Forward {
 
             // feed-forward: x += W_down · (silu(W_gate·norm(x)) ⊙ W_up·norm(x))
             rmsnorm(xb, x, b.ffnNorm(), n);
-            matmul(b.gate(), xb, n, gate);
-            matmul(b.up(), xb, n, up);
+            matmul(xb, n, b.gate(), gate, b.up(), up, null, null);
             FloatOps.siluMul(gate, 0, up, 0, n * c.ffnDim());
             matmul(b.down(), gate, n, o);
             FloatOps.add(x, 0, o, 0, n * dim);
@@ -158,10 +155,35 @@ public final class Forward {
 
     /** out[t] = m · in[t] for the n tokens of the batch, rows split across the workers. */
     private void matmul(WeightMatrix m, float[] in, int n, float[] out) {
+        pool.forRange(m.rows(), 4, (from, to, w) -> rows(m, in, n, out, from, to, w));
+    }
+
+    /**
+     * Two or three products of the same input ({@code c} may be null) as one job over their stacked rows: one
+     * hand-off to the workers and one wait instead of one per matrix, which on a decode step is most of the
+     * difference between the slowest worker and the others.
+     */
+    private void matmul(float[] in, int n, WeightMatrix a, float[] outA, WeightMatrix b, float[] outB, WeightMatrix c, float[] outC) {
+        int ab = a.rows() + b.rows();
+        int total = ab + (c == null ? 0 : c.rows());
+        pool.forRange(total, 4, (from, to, w) -> {
+            if (from < a.rows()) {
+                rows(a, in, n, outA, from, Math.min(to, a.rows()), w);
+            }
+            if (to > a.rows() && from < ab) {
+                rows(b, in, n, outB, Math.max(from, a.rows()) - a.rows(), Math.min(to, ab) - a.rows(), w);
+            }
+            if (to > ab) {
+                rows(c, in, n, outC, Math.max(from, ab) - ab, to - ab, w);
+            }
+        });
+    }
+
+    private void rows(WeightMatrix m, float[] in, int n, float[] out, int from, int to, int worker) {
         if (n == 1) {
-            pool.forRange(m.rows(), 4, (from, to, w) -> m.matvec(in, out, from, to));
+            m.matvec(in, out, from, to);
         } else {
-            pool.forRange(m.rows(), 4, (from, to, w) -> m.matmul(in, n, out, from, to, decoded[w]));
+            m.matmul(in, n, out, from, to, decoded[worker]);
         }
     }
 
