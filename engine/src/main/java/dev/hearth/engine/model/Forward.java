@@ -10,8 +10,11 @@ import dev.hearth.engine.tensor.WeightMatrix;
  */
 public final class Forward {
 
-    /** Prompt tokens evaluated together; activations are sized for this many. */
-    public static final int BATCH = 64;
+    /**
+     * Prompt tokens evaluated together; activations are sized for this many. Every batch decodes all the weights
+     * once: at 64 tokens that was a quarter of an 8B prefill's time, at 128 an eighth (docs/performance.md).
+     */
+    public static final int BATCH = 128;
 
     private final LlamaModel model;
     private final LlamaConfig c;

@@ -386,10 +386,10 @@ final class VectorKernels {
                 for (int g = 0; g < 16; g += BL) {
                     ByteVector packed = ByteVector.fromMemorySegment(B, w, at + 2 + g, LE);
                     for (int p = 0; p < PARTS; p++) {
-                        IntVector q = widen(packed, p);
+                        IntVector q = PARTS == 1 ? (IntVector) packed.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed.convertShape(B2I, I, p)).and(0xFF);
                         int e = ob + g + p * L;
-                        toFloat(q.and(0xF).sub(8)).mul(d).intoArray(out, e);
-                        toFloat(q.lanewise(LSHR, 4).sub(8)).mul(d).intoArray(out, e + 16);
+                        ((FloatVector) q.and(0xF).sub(8).convert(I2F, 0)).mul(d).intoArray(out, e);
+                        ((FloatVector) q.lanewise(LSHR, 4).sub(8).convert(I2F, 0)).mul(d).intoArray(out, e + 16);
                     }
                 }
             }
