@@ -473,18 +473,23 @@ final class VectorKernels {
                 int ob = outOffset + 256 * b;
                 float d = f16(w, at);
                 float dmin = f16(w, at + 2);
+                int packed0 = w.get(LE_INT, at + K_SCALES);
+                int packed1 = w.get(LE_INT, at + K_SCALES + 4);
+                int packed2 = w.get(LE_INT, at + K_SCALES + 8);
+                long scales = kScales(packed0, packed1, packed2);
+                long mins = kMins(packed0, packed1, packed2);
                 for (int c = 0; c < 4; c++) {
-                    float scale0 = d * kScale(w, at + K_SCALES, 2 * c);
-                    float min0 = dmin * kMin(w, at + K_SCALES, 2 * c);
-                    float scale1 = d * kScale(w, at + K_SCALES, 2 * c + 1);
-                    float min1 = dmin * kMin(w, at + K_SCALES, 2 * c + 1);
+                    float scale0 = d * (int) ((scales >>> (16 * c)) & 0xFF);
+                    float min0 = dmin * (int) ((mins >>> (16 * c)) & 0xFF);
+                    float scale1 = d * (int) ((scales >>> (16 * c + 8)) & 0xFF);
+                    float min1 = dmin * (int) ((mins >>> (16 * c + 8)) & 0xFF);
                     for (int g = 0; g < 32; g += BL) {
                         ByteVector packed = ByteVector.fromMemorySegment(B, w, at + Q4K_NIBBLES + 32L * c + g, LE);
                         for (int p = 0; p < PARTS; p++) {
-                            IntVector q = widen(packed, p);
+                            IntVector q = PARTS == 1 ? (IntVector) packed.convertShape(ZERO_EXTEND_B2I, I, 0) : ((IntVector) packed.convertShape(B2I, I, p)).and(0xFF);
                             int e = ob + 64 * c + g + p * L;
-                            toFloat(q.and(0xF)).mul(scale0).sub(min0).intoArray(out, e);
-                            toFloat(q.lanewise(LSHR, 4)).mul(scale1).sub(min1).intoArray(out, e + 32);
+                            ((FloatVector) q.and(0xF).convert(I2F, 0)).mul(scale0).sub(min0).intoArray(out, e);
+                            ((FloatVector) q.lanewise(LSHR, 4).convert(I2F, 0)).mul(scale1).sub(min1).intoArray(out, e + 32);
                         }
                     }
                 }
