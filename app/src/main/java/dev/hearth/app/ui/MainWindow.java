@@ -192,7 +192,8 @@ public final class MainWindow {
 
         chatView = new ChatView(chat, i18n, modelReady, contextSize);
         sidebarView = new SidebarView(sidebar, i18n, this::newChat, (id, focus) -> chat.open(id, focus));
-        StatusBar status = new StatusBar(i18n, modelLabel, chat.contextUsedProperty(), contextSize, chat.tokensPerSecondProperty(), chat.generatingProperty());
+        StatusBar status = new StatusBar(i18n, modelLabel, chat.contextUsedProperty(), contextSize, chat.tokensPerSecondProperty(), chat.generatingProperty(),
+                chat.promptProgressProperty());
         chat.setOnChanged(sidebar::refresh);
         chat.problemProperty().addListener((o, was, p) -> {
             if (p != null) ErrorDialog.show(i18n, stage, p);
