@@ -56,6 +56,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -73,6 +74,8 @@ public final class MainWindow {
 
     static final String WINDOW_KEY = "ui.window";
     static final String LAST_CONVERSATION_KEY = "ui.lastConversation";
+    /** Preparation for the first reply waits past the chat's own first frames, which are costly enough. */
+    private static final long PREPARE_DELAY_NANOS = 300_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Stage stage;
@@ -99,6 +102,8 @@ public final class MainWindow {
     private CrashReporter crashReporter;
     private ConnectionLog connections;
     private ToolWindows tools;
+    /** Whether the views have prepared for the first reply (see {@link #showChat}). */
+    private boolean prepared;
 
     public MainWindow(Stage stage, Path dataDir) {
         this.stage = stage;
@@ -243,6 +248,12 @@ public final class MainWindow {
     private void showChat() {
         content.getChildren().setAll(chatView);
         chatView.focusComposer();
+        if (!prepared) {
+            prepared = true;
+            List<Runnable> steps = new ArrayList<>(chatView.preparationSteps());
+            steps.addAll(sidebarView.preparationSteps());
+            FrameSteps.start(PREPARE_DELAY_NANOS, steps);
+        }
     }
 
     private void chooseModel(ModelFacts facts) {
