@@ -445,6 +445,11 @@ public final class MainWindow {
         return chat;
     }
 
+    /** The model and its generation thread. */
+    public Assistant assistant() {
+        return assistant;
+    }
+
     public WelcomeViewModel welcome() {
         return welcome;
     }

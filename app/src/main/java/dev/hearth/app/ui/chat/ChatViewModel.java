@@ -279,7 +279,8 @@ public final class ChatViewModel {
                     int n = ++count[0];
                     if (n == 1) {
                         firstToken[0] = System.nanoTime();
-                        frame.execute(() -> readingEnded(reply));
+                        // The reply's own indicator stays until text shows (a first token may hold half a character).
+                        frame.execute(() -> promptProgress.set(null));
                     }
                     buffer.add(token.text());
                     appendQuietly(writer, token.text());
@@ -339,7 +340,7 @@ public final class ChatViewModel {
         };
     }
 
-    /** The reply's first token came (or it ended without one): the prompt has been read. */
+    /** The reply ended: whatever it said about reading the prompt is over. */
     private void readingEnded(MessageItem reply) {
         reply.promptProgressProperty().set(null);
         promptProgress.set(null);
