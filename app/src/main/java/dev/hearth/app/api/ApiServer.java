@@ -306,6 +306,9 @@ public final class ApiServer implements AutoCloseable {
             StringBuilder text = new StringBuilder();
             while (true) {
                 switch (next(0)) {
+                    case GenerationEvent.Prefill reading -> {
+                        // Nothing to send: the whole answer goes out at the end.
+                    }
                     case GenerationEvent.Token token -> text.append(release(token));
                     case GenerationEvent.Done done -> {
                         if (!stops.stopped()) text.append(stops.flush());
@@ -341,19 +344,14 @@ public final class ApiServer implements AutoCloseable {
             }
             while (true) {
                 GenerationEvent event = next(connected ? HEARTBEAT_MILLIS : 0);
-                if (event == null) {
-                    // An SSE comment (clients skip it): the only way to notice a client that left while its request
-                    // waits in the queue or its long prompt is being read, since nothing else is written then.
-                    try {
-                        out.write(": waiting\n\n".getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                    } catch (IOException e) {
-                        connected = disconnected();
-                    }
-                    continue;
-                }
                 try {
                     switch (event) {
+                        // An SSE comment (clients skip it) while nothing else is written, in the queue or while a long
+                        // prompt is read (each prompt batch, or a quiet time): the only way to notice a client that left.
+                        case null -> keepAlive(out);
+                        case GenerationEvent.Prefill reading -> {
+                            if (connected) keepAlive(out);
+                        }
                         case GenerationEvent.Token token -> {
                             String text = release(token);
                             if (connected && !text.isEmpty()) send(out, chunk(JSON.createObjectNode().put("content", text), null));
@@ -390,6 +388,11 @@ public final class ApiServer implements AutoCloseable {
                     connected = disconnected();
                 }
             }
+        }
+
+        private void keepAlive(OutputStream out) throws IOException {
+            out.write(": waiting\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
         }
 
         /** The client went away: stop generating for it (the model thread sees the flag within one token). */

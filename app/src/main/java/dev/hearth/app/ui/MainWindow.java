@@ -56,6 +56,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -73,6 +74,8 @@ public final class MainWindow {
 
     static final String WINDOW_KEY = "ui.window";
     static final String LAST_CONVERSATION_KEY = "ui.lastConversation";
+    /** Preparation for the first reply waits past the chat's own first frames, which are costly enough. */
+    private static final long PREPARE_DELAY_NANOS = 300_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Stage stage;
@@ -99,6 +102,8 @@ public final class MainWindow {
     private CrashReporter crashReporter;
     private ConnectionLog connections;
     private ToolWindows tools;
+    /** Whether the views have prepared for the first reply (see {@link #showChat}). */
+    private boolean prepared;
 
     public MainWindow(Stage stage, Path dataDir) {
         this.stage = stage;
@@ -192,7 +197,8 @@ public final class MainWindow {
 
         chatView = new ChatView(chat, i18n, modelReady, contextSize);
         sidebarView = new SidebarView(sidebar, i18n, this::newChat, (id, focus) -> chat.open(id, focus));
-        StatusBar status = new StatusBar(i18n, modelLabel, chat.contextUsedProperty(), contextSize, chat.tokensPerSecondProperty(), chat.generatingProperty());
+        StatusBar status = new StatusBar(i18n, modelLabel, chat.contextUsedProperty(), contextSize, chat.tokensPerSecondProperty(), chat.generatingProperty(),
+                chat.promptProgressProperty());
         chat.setOnChanged(sidebar::refresh);
         chat.problemProperty().addListener((o, was, p) -> {
             if (p != null) ErrorDialog.show(i18n, stage, p);
@@ -242,6 +248,12 @@ public final class MainWindow {
     private void showChat() {
         content.getChildren().setAll(chatView);
         chatView.focusComposer();
+        if (!prepared) {
+            prepared = true;
+            List<Runnable> steps = new ArrayList<>(chatView.preparationSteps());
+            steps.addAll(sidebarView.preparationSteps());
+            FrameSteps.start(PREPARE_DELAY_NANOS, steps);
+        }
     }
 
     private void chooseModel(ModelFacts facts) {
@@ -431,6 +443,11 @@ public final class MainWindow {
     /** For tests and the benchmark: the view-models behind the window (null until the store is open). */
     public ChatViewModel chat() {
         return chat;
+    }
+
+    /** The model and its generation thread. */
+    public Assistant assistant() {
+        return assistant;
     }
 
     public WelcomeViewModel welcome() {

@@ -83,6 +83,9 @@ public final class PulseBench {
     private void drive(MainWindow window, String prompt, String replay, int holdSeconds) {
         try {
             while (window.chat() == null || window.chat() != null && !ready(window)) Thread.sleep(20);
+            // The window prepares the message views at idle a moment after the chat shows (MainWindow.showChat);
+            // a larger model is still loading then, the tiny one is not. Idle is measured after that.
+            Thread.sleep(1000);
             int idleFrom = pulseCount();
             long idleStart = System.nanoTime();
             Thread.sleep(3000);

@@ -34,8 +34,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -276,6 +280,67 @@ class MainWindowTest extends FxRobot {
         assertEquals(prompt, window.chat().systemPromptProperty().get(), "kept across a restart");
         clickOn("#system-prompt-toggle");
         assertEquals(prompt, lookup("#system-prompt").queryAs(TextArea.class).getText());
+    }
+
+    @Test
+    void aReplyShowsHowMuchOfThePromptIsReadUntilItsTextArrives() throws Exception {
+        presetModel(6, 2048);
+        open();
+        waitUntil(() -> !lookup("#composer").query().isDisabled());
+        // Another job holds the model's one thread (as a document answer would), so the reply waits with its indicator up.
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        window.assistant().withSession(session -> {
+            holding.countDown();
+            try {
+                return release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(holding.await(20, TimeUnit.SECONDS));
+        interact(() -> window.chat().send("Tell me about the llamas that live high in the mountains. ".repeat(6)));
+        waitUntil(() -> window.chat().messages().size() == 2
+                && lookup("#reading-" + window.chat().messages().getLast().id()).tryQuery().isPresent());
+        MessageItem reply = window.chat().messages().getLast();
+        Label reading = lookup("#reading-" + reply.id()).queryAs(Label.class);
+        Label status = lookup("#status-reading").queryAs(Label.class);
+        assertTrue(reading.getParent().isVisible(), "the reply says what the model is doing before any text");
+        assertEquals("Reading your message…", reading.getText());
+        assertEquals("", reply.content());
+
+        List<String> shown = new CopyOnWriteArrayList<>();
+        List<String> statusShown = new CopyOnWriteArrayList<>();
+        interact(() -> {
+            reading.textProperty().addListener((o, was, now) -> {
+                if (reading.getParent().isVisible()) shown.add(now);
+            });
+            status.textProperty().addListener((o, was, now) -> {
+                if (!now.isEmpty()) statusShown.add(now);
+            });
+        });
+        release.countDown();
+        waitUntil(() -> !window.chat().generatingProperty().get() && !reply.streamingProperty().get());
+
+        assertFalse(shown.isEmpty(), "the progress was shown");
+        Pattern progress = Pattern.compile("Reading your message… (\\d+) / (\\d+) tokens");
+        int done = 0;
+        for (String text : shown) {
+            Matcher m = progress.matcher(text);
+            assertTrue(m.matches(), text);
+            assertTrue(Integer.parseInt(m.group(1)) >= done, "progress only grows: " + shown);
+            done = Integer.parseInt(m.group(1));
+        }
+        Matcher last = progress.matcher(shown.getLast());
+        assertTrue(last.matches());
+        assertEquals(last.group(2), last.group(1), "the whole prompt was read before the text came: " + shown);
+        int total = Integer.parseInt(last.group(2));
+        assertTrue(total > dev.hearth.engine.model.Forward.BATCH, "a prompt of several batches, " + total + " tokens");
+        assertEquals("Reading " + total + " / " + total + " tokens", statusShown.getLast(), "the status bar says it too");
+
+        assertFalse(reading.getParent().isVisible(), "the indicator gave way to the text");
+        assertFalse(status.isVisible());
+        assertFalse(reply.content().isEmpty());
     }
 
     /** Tokens of the last reply's prompt: the context used minus what the reply generated. */

@@ -12,6 +12,7 @@ import dev.hearth.engine.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * One model with one KV cache, serving generation requests one at a time. The tokens whose keys and
@@ -71,10 +72,13 @@ public final class GenerationSession implements AutoCloseable {
      */
     public float[] evaluate(int[] prompt) {
         checkFits(prompt.length);
-        return prefill(prompt, new Cancellation()).clone();
+        return prefill(prompt, new Cancellation(), done -> {}).clone();
     }
 
-    /** Runs one request to the end, a stop token, the limit or cancellation, reporting every token to {@code listener}. */
+    /**
+     * Runs one request to the end, a stop token, the limit or cancellation, reporting the prompt's progress and every
+     * token to {@code listener}.
+     */
     public GenerationResult generate(GenerationRequest request, Consumer<GenerationEvent> listener) {
         try {
             GenerationResult result = run(request, listener);
@@ -94,7 +98,7 @@ public final class GenerationSession implements AutoCloseable {
         checkFits(prompt.length);
         long start = System.nanoTime();
         int reused = Math.min(commonPrefix(prompt), prompt.length - 1);
-        float[] logits = prefill(prompt, request.cancellation());
+        float[] logits = prefill(prompt, request.cancellation(), done -> listener.accept(new GenerationEvent.Prefill(done, prompt.length)));
         long prefillEnd = System.nanoTime();
 
         Sampler sampler = new Sampler(request.sampler(), model.config().vocabSize());
@@ -155,12 +159,14 @@ public final class GenerationSession implements AutoCloseable {
 
     /**
      * Evaluates what of {@code prompt} is not cached yet, in batches of {@link Forward#BATCH} tokens with a
-     * cancellation check between them; returns the logits after the last token evaluated.
+     * cancellation check between them; tells {@code progress} the tokens cached before the first batch and after
+     * each one. Returns the logits after the last token evaluated.
      */
-    private float[] prefill(int[] prompt, Cancellation cancellation) {
+    private float[] prefill(int[] prompt, Cancellation cancellation, IntConsumer progress) {
         int from = Math.min(commonPrefix(prompt), prompt.length - 1);
         cachedCount = from;
         float[] logits = null;
+        progress.accept(from);
         while (from < prompt.length) {
             if (cancellation.isCancelled() && logits != null) {
                 break;
@@ -170,6 +176,7 @@ public final class GenerationSession implements AutoCloseable {
             logits = forward.evaluate(prompt, from, n, from);
             from += n;
             cachedCount = from;
+            progress.accept(from);
         }
         return logits;
     }

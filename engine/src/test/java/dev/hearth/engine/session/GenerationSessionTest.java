@@ -2,6 +2,7 @@ package dev.hearth.engine.session;
 
 import dev.hearth.engine.chat.ChatMessage;
 import dev.hearth.engine.chat.Role;
+import dev.hearth.engine.model.Forward;
 import dev.hearth.engine.model.LlamaModel;
 import dev.hearth.engine.model.QuantMix;
 import dev.hearth.engine.model.TinyModels;
@@ -116,6 +117,65 @@ class GenerationSessionTest {
             });
             assertEquals(result.text(), streamed.toString());
         }
+    }
+
+    @Test
+    void reportsPromptProgressPerBatchUpToThePromptLengthBeforeTheFirstToken() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 2)) {
+            int[] p = prompt(session, "the llama walks over the hill in the rain ".repeat(12));
+            assertTrue(p.length > 2 * Forward.BATCH, "the prompt needs three batches or more, has " + p.length + " tokens");
+            List<GenerationEvent> events = new ArrayList<>();
+            session.generate(new GenerationRequest(p, SamplerSettings.GREEDY, 4), events::add);
+
+            int firstToken = indexOfFirstToken(events);
+            assertTrue(firstToken > 0, "tokens came");
+            List<GenerationEvent.Prefill> progress = prefillEvents(events.subList(0, firstToken));
+            assertEquals(firstToken, progress.size(), "only progress before the first token");
+            assertTrue(prefillEvents(events.subList(firstToken, events.size())).isEmpty(), "no progress after the first token");
+            assertEquals(0, progress.getFirst().done(), "nothing is cached before a fresh prompt");
+            assertEquals(p.length, progress.getLast().done(), "the last report is the whole prompt");
+            assertEquals((p.length + Forward.BATCH - 1) / Forward.BATCH + 1, progress.size(), "one report before the first batch and one per batch");
+            for (int i = 1; i < progress.size(); i++) {
+                int step = progress.get(i).done() - progress.get(i - 1).done();
+                assertTrue(step > 0 && step <= Forward.BATCH, "progress grows by at most one batch, step " + step);
+            }
+            progress.forEach(e -> assertEquals(p.length, e.total()));
+        }
+    }
+
+    @Test
+    void promptProgressOfAFollowUpStartsAtTheReusedPrefix() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 2)) {
+            int[] first = prompt(session, "the llama and the weather");
+            session.generate(new GenerationRequest(first, SamplerSettings.GREEDY, 1), e -> {});
+            int[] longer = prompt(session, "the llama and the weather", "and then what happened to the llama up on the hill?");
+            List<GenerationEvent> events = new ArrayList<>();
+            GenerationResult result = session.generate(new GenerationRequest(longer, SamplerSettings.GREEDY, 1), events::add);
+
+            List<GenerationEvent.Prefill> progress = prefillEvents(events);
+            assertTrue(result.stats().reusedTokens() > 0);
+            assertEquals(new GenerationEvent.Prefill(result.stats().reusedTokens(), longer.length), progress.getFirst());
+            assertEquals(new GenerationEvent.Prefill(longer.length, longer.length), progress.getLast());
+        }
+    }
+
+    private static int indexOfFirstToken(List<GenerationEvent> events) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof GenerationEvent.Token) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<GenerationEvent.Prefill> prefillEvents(List<GenerationEvent> events) {
+        List<GenerationEvent.Prefill> out = new ArrayList<>();
+        for (GenerationEvent e : events) {
+            if (e instanceof GenerationEvent.Prefill p) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.hearth.app.ui.chat;
 
+import dev.hearth.app.store.Role;
 import dev.hearth.app.ui.I18n;
+import dev.hearth.engine.session.GenerationEvent;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanExpression;
@@ -17,12 +19,14 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -36,7 +40,36 @@ public final class ChatView extends BorderPane {
     private final ScrollPane scroll = new ScrollPane(list);
     private final TextArea composer = new TextArea();
     private final HBox tools = new HBox(6);
+    private final HBox titleBar = new HBox(8);
     private boolean followBottom = true;
+
+    /** Never shown: what {@link #preparationSteps} builds, every kind of block an answer can have. */
+    private static final String SAMPLE_QUESTION = "How do I read a file line by line?";
+    private static final String SAMPLE_ANSWER = """
+            ## Reading a file
+
+            Use **`Files.lines`**, or *a reader* for [large files](files.md):
+
+            - open the file
+            - read each line
+
+            1. first
+            2. second
+
+            > Close what you open.
+
+            ```java
+            try (var lines = Files.lines(path)) {
+                lines.forEach(System.out::println);
+            }
+            ```
+
+            | Method | Memory |
+            | --- | --- |
+            | `readAllLines` | whole file |
+
+            ---
+            """;
 
     /**
      * @param modelReady  whether a model is loaded (the composer is disabled only while it is not)
@@ -134,9 +167,9 @@ public final class ChatView extends BorderPane {
         toggle.getStyleClass().addAll("flat", "small");
         toggle.textProperty().bind(Bindings.when(vm.systemPromptProperty().isEmpty())
                 .then(i18n.text("chat.systemPrompt")).otherwise(i18n.text("chat.systemPromptCustom")));
-        HBox bar = new HBox(8, title, spacer, toggle);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.getStyleClass().add("chat-header");
+        titleBar.getChildren().setAll(title, spacer, toggle);
+        titleBar.setAlignment(Pos.CENTER_LEFT);
+        titleBar.getStyleClass().add("chat-header");
 
         Label hint = new Label();
         hint.textProperty().bind(i18n.text("chat.systemPromptHint"));
@@ -177,7 +210,7 @@ public final class ChatView extends BorderPane {
             vm.setSystemPrompt("");
             toggle.setSelected(false);
         });
-        return new VBox(bar, panel);
+        return new VBox(titleBar, panel);
     }
 
     private void send() {
@@ -195,6 +228,50 @@ public final class ChatView extends BorderPane {
     /** Puts the keyboard focus in the composer. */
     public void focusComposer() {
         composer.requestFocus();
+    }
+
+    /**
+     * Work the window can do ahead of the first reply, one step per frame while it is idle (the model loading, say):
+     * build a sample exchange out of sight, so the first real reply does not pay, all in one frame, for loading the
+     * code of the message views, the Markdown parser and text layout, and for matching their styles (50–80 ms of the
+     * UI thread on a 2-core machine). Each view is attached only while its styles are applied and it is laid out, so
+     * it is never drawn and never seen.
+     */
+    public List<Runnable> preparationSteps() {
+        MessageItem question = new MessageItem(-1, Role.USER, SAMPLE_QUESTION, 1, 1);
+        MessageItem answer = new MessageItem(-2, Role.ASSISTANT, "", 1, 1);
+        answer.streamingProperty().set(true);
+        MessageView[] answerView = new MessageView[1];
+        return List.of(
+                () -> {
+                    styleAndLayOut(new MessageView(question, vm, i18n), list);
+                    Label title = new Label(SAMPLE_QUESTION);
+                    title.getStyleClass().add("chat-title");
+                    styleAndLayOut(title, titleBar);
+                },
+                () -> {
+                    answer.promptProgressProperty().set(new GenerationEvent.Prefill(1, 2));
+                    answerView[0] = new MessageView(answer, vm, i18n);
+                    styleAndLayOut(answerView[0], list);
+                },
+                () -> {
+                    answer.contentProperty().set(SAMPLE_ANSWER);
+                    answer.streamingProperty().set(false);
+                    styleAndLayOut(answerView[0], list);
+                });
+    }
+
+    private static void styleAndLayOut(Region view, Pane parent) {
+        view.setManaged(false);
+        parent.getChildren().add(view);
+        try {
+            view.applyCss();
+            double width = Math.max(parent.getWidth(), 400);
+            view.resize(width, view.prefHeight(width));
+            view.layout();
+        } finally {
+            parent.getChildren().remove(view);
+        }
     }
 
     /** Shows the messages, keeping the view of every item that is still there. */

@@ -12,6 +12,7 @@ import dev.hearth.app.store.ReplyStats;
 import dev.hearth.app.store.ReplyWriter;
 import dev.hearth.app.store.Role;
 import dev.hearth.app.store.StoreException;
+import dev.hearth.app.ui.LatestValue;
 import dev.hearth.app.ui.StreamBuffer;
 import dev.hearth.app.ui.UiProblem;
 import dev.hearth.app.ui.library.DocumentChat;
@@ -31,6 +32,7 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -69,6 +71,7 @@ public final class ChatViewModel {
     private final BooleanProperty generating = new SimpleBooleanProperty();
     private final IntegerProperty contextUsed = new SimpleIntegerProperty();
     private final DoubleProperty tokensPerSecond = new SimpleDoubleProperty();
+    private final ObjectProperty<GenerationEvent.Prefill> promptProgress = new SimpleObjectProperty<>();
     private final ObjectProperty<UiProblem> problem = new SimpleObjectProperty<>();
     private final ObjectProperty<Long> focusedMessage = new SimpleObjectProperty<>();
     /** This chat's own system prompt ("" = the default from Settings); for a new chat, kept until its first message. */
@@ -105,6 +108,11 @@ public final class ChatViewModel {
 
     public DoubleProperty tokensPerSecondProperty() {
         return tokensPerSecond;
+    }
+
+    /** How much of the prompt the model has read while a reply waits for its first token; null otherwise. */
+    public ReadOnlyObjectProperty<GenerationEvent.Prefill> promptProgressProperty() {
+        return promptProgress;
     }
 
     public ObjectProperty<UiProblem> problemProperty() {
@@ -181,7 +189,7 @@ public final class ChatViewModel {
         Conversation current = conversation.get();
         String pendingPrompt = systemPrompt.get();
         Long parent = messages.isEmpty() ? null : messages.getLast().id();
-        generating.set(true);
+        beginGenerating();
         onIo(() -> {
             Conversation c = current != null ? current : store.createConversation(new NewConversation(title(trimmed),
                     assistant.loaded().facts().name(), pendingPrompt.isEmpty() ? null : pendingPrompt, null));
@@ -199,7 +207,7 @@ public final class ChatViewModel {
         long parent = last.role() == Role.USER ? last.id() : messages.size() >= 2 ? messages.get(messages.size() - 2).id() : -1;
         if (parent < 0 || conversation.get() == null) return;
         Conversation c = conversation.get();
-        generating.set(true);
+        beginGenerating();
         onIo(() -> startReply(c, parent), "error.store.write");
     }
 
@@ -210,7 +218,7 @@ public final class ChatViewModel {
         Conversation c = conversation.get();
         int at = messages.indexOf(item);
         Long parent = at > 0 ? messages.get(at - 1).id() : null;
-        generating.set(true);
+        beginGenerating();
         onIo(() -> {
             Message user = store.addUserMessage(c.id(), parent, trimmed);
             return startReply(c, user.id());
@@ -228,6 +236,11 @@ public final class ChatViewModel {
             List<MessageItem> items = items(conversationId);
             return () -> show(items);
         }, "error.store.read");
+    }
+
+    private void beginGenerating() {
+        generating.set(true);
+        tokensPerSecond.set(0);
     }
 
     /** Stops the streaming reply; what was written so far stays, marked as stopped. */
@@ -250,66 +263,87 @@ public final class ChatViewModel {
         Cancellation stop = new Cancellation();
         cancellation = stop;
         StreamBuffer buffer = new StreamBuffer(frame, text -> reply.contentProperty().set(reply.content() + text));
+        LatestValue<GenerationEvent.Prefill> reading = new LatestValue<>(frame, progress -> {
+            reply.promptProgressProperty().set(progress);
+            promptProgress.set(progress);
+            contextUsed.set(progress.total());
+        });
         AppSettings s = settings.get();
         List<Library> libraries = documents == null ? List.of() : documents.librariesOf(c.id());
-        return () -> {
-            conversation.set(c);
-            show(items);
-            tokensPerSecond.set(0);
-            onChanged.run();
-            long started = System.nanoTime();
-            int[] count = {0};
-            Consumer<GenerationEvent> events = event -> {
-                switch (event) {
-                    case GenerationEvent.Token token -> {
-                        buffer.add(token.text());
-                        appendQuietly(writer, token.text());
-                        double seconds = (System.nanoTime() - started) / 1e9;
-                        int n = ++count[0];
-                        if (n % 8 == 0) frame.execute(() -> tokensPerSecond.set(n / Math.max(seconds, 1e-3)));
+        long[] firstToken = {0};
+        int[] count = {0};
+        Consumer<GenerationEvent> events = event -> {
+            switch (event) {
+                case GenerationEvent.Prefill progress -> reading.set(progress);
+                case GenerationEvent.Token token -> {
+                    int n = ++count[0];
+                    if (n == 1) {
+                        firstToken[0] = System.nanoTime();
+                        // The reply's own indicator stays until text shows (a first token may hold half a character).
+                        frame.execute(() -> promptProgress.set(null));
                     }
-                    case GenerationEvent.Done done -> {
-                        endWriter(writer, done.result());
-                        frame.execute(() -> {
-                            buffer.drain();
-                            finish(reply, done.result());
-                        });
-                    }
-                    case GenerationEvent.Failed failed -> {
-                        failQuietly(writer, failed.message());
-                        frame.execute(() -> {
-                            buffer.drain();
-                            reply.streamingProperty().set(false);
-                            reply.interruptedProperty().set(true);
-                            generating.set(false);
-                            problem.set(new UiProblem("error.generation", failed.message()));
-                        });
+                    buffer.add(token.text());
+                    appendQuietly(writer, token.text());
+                    if (n % 8 == 0) {
+                        double seconds = (System.nanoTime() - firstToken[0]) / 1e9;
+                        frame.execute(() -> tokensPerSecond.set((n - 1) / Math.max(seconds, 1e-3)));
                     }
                 }
-            };
-            CompletableFuture<Integer> promptTokens = libraries.isEmpty()
-                    ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events).thenApply(Assistant.PromptSize::promptTokens)
-                    : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events)
-                            .thenApply(answer -> {
-                                if (answer == null) return null;
-                                io.execute(() -> saveSources(writer.messageId(), answer.citations()));
-                                ui.execute(() -> reply.sourcesProperty().set(answer.citations()));
-                                return null;
-                            });
-            promptTokens.whenComplete((prompt, error) -> {
-                if (error != null) {
-                    failQuietly(writer, UiProblem.describe(error));
-                    ui.execute(() -> {
+                case GenerationEvent.Done done -> {
+                    endWriter(writer, done.result());
+                    frame.execute(() -> {
+                        buffer.drain();
+                        finish(reply, done.result());
+                    });
+                }
+                case GenerationEvent.Failed failed -> {
+                    failQuietly(writer, failed.message());
+                    frame.execute(() -> {
+                        buffer.drain();
+                        readingEnded(reply);
                         reply.streamingProperty().set(false);
                         reply.interruptedProperty().set(true);
                         generating.set(false);
-                        problem.set(UiProblem.of("error.generation", error));
+                        problem.set(new UiProblem("error.generation", failed.message()));
                     });
-                } else if (prompt != null) {
-                    ui.execute(() -> contextUsed.set(prompt + count[0]));
                 }
-            });
+            }
         };
+        // The model starts reading the prompt now, while the window builds the message views.
+        CompletableFuture<Integer> promptTokens = libraries.isEmpty()
+                ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events).thenApply(Assistant.PromptSize::promptTokens)
+                : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events)
+                        .thenApply(answer -> {
+                            if (answer == null) return null;
+                            io.execute(() -> saveSources(writer.messageId(), answer.citations()));
+                            ui.execute(() -> reply.sourcesProperty().set(answer.citations()));
+                            return null;
+                        });
+        promptTokens.whenComplete((prompt, error) -> {
+            if (error != null) {
+                failQuietly(writer, UiProblem.describe(error));
+                ui.execute(() -> {
+                    readingEnded(reply);
+                    reply.streamingProperty().set(false);
+                    reply.interruptedProperty().set(true);
+                    generating.set(false);
+                    problem.set(UiProblem.of("error.generation", error));
+                });
+            } else if (prompt != null) {
+                ui.execute(() -> contextUsed.set(prompt + count[0]));
+            }
+        });
+        return () -> {
+            conversation.set(c);
+            show(items);
+            onChanged.run();
+        };
+    }
+
+    /** The reply ended: whatever it said about reading the prompt is over. */
+    private void readingEnded(MessageItem reply) {
+        reply.promptProgressProperty().set(null);
+        promptProgress.set(null);
     }
 
     /**
@@ -345,6 +379,7 @@ public final class ChatViewModel {
     }
 
     private void finish(MessageItem reply, GenerationResult result) {
+        readingEnded(reply);
         reply.streamingProperty().set(false);
         reply.interruptedProperty().set(result.stopReason() == StopReason.CANCELLED);
         reply.tokensProperty().set(result.stats().generatedTokens());

@@ -2,6 +2,7 @@ package dev.hearth.app.ui.chat;
 
 import dev.hearth.app.docs.Citation;
 import dev.hearth.app.store.Role;
+import dev.hearth.engine.session.GenerationEvent;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -26,6 +27,7 @@ public final class MessageItem {
     private final ObjectProperty<Integer> tokens = new SimpleObjectProperty<>();
     private final ObjectProperty<Double> tokensPerSecond = new SimpleObjectProperty<>();
     private final ObjectProperty<List<Citation>> sources = new SimpleObjectProperty<>(List.of());
+    private final ObjectProperty<GenerationEvent.Prefill> promptProgress = new SimpleObjectProperty<>();
 
     public MessageItem(long id, Role role, String content, int branch, int branches) {
         this.id = id;
@@ -74,6 +76,11 @@ public final class MessageItem {
 
     public ObjectProperty<Double> tokensPerSecondProperty() {
         return tokensPerSecond;
+    }
+
+    /** For a reply waiting for its first token: how much of the prompt the model has read (null before the first report and after). */
+    public ObjectProperty<GenerationEvent.Prefill> promptProgressProperty() {
+        return promptProgress;
     }
 
     /** The numbered sources of an answer grounded in documents ({@code [n]} is element n - 1); empty otherwise. */

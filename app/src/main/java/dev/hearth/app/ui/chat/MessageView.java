@@ -3,10 +3,13 @@ package dev.hearth.app.ui.chat;
 import dev.hearth.app.store.Role;
 import dev.hearth.app.ui.I18n;
 import dev.hearth.app.ui.library.SourcesView;
+import dev.hearth.engine.session.GenerationEvent;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
@@ -50,6 +53,7 @@ final class MessageView extends VBox {
             text.setPlainText(item.content());
             item.contentProperty().addListener((o, was, now) -> text.setPlainText(now));
         } else {
+            if (item.streamingProperty().get()) body.getChildren().addFirst(readingIndicator());
             // Tokens arrive here at most once per frame; MarkdownView rebuilds only the block that changed.
             text.setMarkdown(item.content());
             item.contentProperty().addListener((o, was, now) -> text.setMarkdown(now));
@@ -62,6 +66,29 @@ final class MessageView extends VBox {
 
     MessageItem item() {
         return item;
+    }
+
+    /**
+     * Before the first token of a reply: the model is reading the prompt, which takes seconds for a long one on a
+     * large model, and how far it has got. Gives way to the text as soon as some arrives.
+     */
+    private HBox readingIndicator() {
+        ObjectProperty<GenerationEvent.Prefill> progress = item.promptProgressProperty();
+        Label label = new Label();
+        label.setId("reading-" + item.id());
+        label.getStyleClass().add("message-reading");
+        label.textProperty().bind(Bindings.createStringBinding(() -> progress.get() == null ? i18n.get("chat.reading")
+                : i18n.get("chat.readingProgress", progress.get().done(), progress.get().total()), progress, i18n.localeProperty()));
+        ProgressBar bar = new ProgressBar();
+        bar.getStyleClass().add("message-reading-bar");
+        bar.progressProperty().bind(Bindings.createDoubleBinding(() -> progress.get() == null ? 0
+                : progress.get().done() / (double) progress.get().total(), progress));
+        bar.visibleProperty().bind(progress.isNotNull());
+        HBox box = new HBox(8, label, bar);
+        box.setAlignment(Pos.CENTER_LEFT);
+        box.visibleProperty().bind(item.streamingProperty().and(item.contentProperty().isEmpty()));
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
     }
 
     private HBox actions(VBox body) {

@@ -3,6 +3,8 @@ package dev.hearth.app.ui.sidebar;
 import dev.hearth.app.store.ConversationSummary;
 import dev.hearth.app.ui.I18n;
 import javafx.animation.PauseTransition;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
@@ -23,6 +25,8 @@ import javafx.util.Duration;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 
@@ -31,6 +35,8 @@ public final class SidebarView extends VBox {
 
     /** How long the Undo bar stays after a delete. */
     static final Duration UNDO_TIME = Duration.seconds(6);
+    /** Never shown: the row {@link #preparationSteps} lays out. */
+    private static final String SAMPLE_TITLE = "How do I read a file line by line?";
 
     private final SidebarViewModel vm;
     private final I18n i18n;
@@ -93,6 +99,28 @@ public final class SidebarView extends VBox {
         getChildren().addAll(create, search, list, snackbar);
     }
 
+    /**
+     * Work the window can do ahead of time (see {@code ChatView.preparationSteps}). An empty list (a new user's)
+     * has no cells yet; the first chat would create them all at once, one per row the sidebar has room for, some
+     * 30 ms in that frame. Showing a sample row for the length of one layout makes them now; the list keeps them.
+     */
+    public List<Runnable> preparationSteps() {
+        return List.of(() -> {
+            if (!list.getItems().isEmpty()) return;
+            Instant now = Instant.now();
+            ObservableList<SidebarRow> rows = list.getItems();
+            list.setItems(FXCollections.observableArrayList(new SidebarRow.Heading(SidebarRow.Group.TODAY),
+                    new SidebarRow.Chat(new ConversationSummary(-1, "", SAMPLE_TITLE, now, now, false, 1))));
+            try {
+                list.applyCss();
+                list.layout();
+            } finally {
+                list.setItems(rows);
+                list.layout();
+            }
+        });
+    }
+
     /** Puts the keyboard focus in the search box. */
     public void focusSearch() {
         search.requestFocus();
@@ -111,6 +139,13 @@ public final class SidebarView extends VBox {
             setPrefWidth(0);
             setTextOverrun(OverrunStyle.ELLIPSIS);
             setEllipsisString("…");
+            // The menu is built when asked for, not with every row each time the list refreshes (it does after every reply).
+            setOnContextMenuRequested(e -> {
+                if (getItem() instanceof SidebarRow.Chat chat) {
+                    menu(chat.summary()).show(this, e.getScreenX(), e.getScreenY());
+                    e.consume();
+                }
+            });
         }
 
         @Override
@@ -118,7 +153,6 @@ public final class SidebarView extends VBox {
             super.updateItem(row, empty);
             textProperty().unbind();
             getStyleClass().removeAll("sidebar-heading", "sidebar-chat", "sidebar-hit");
-            setContextMenu(null);
             setGraphic(null);
             setText(null);
             setDisable(false);
@@ -134,7 +168,6 @@ public final class SidebarView extends VBox {
                     getStyleClass().add("sidebar-chat");
                     setText(c.summary().title() == null || c.summary().title().isBlank() ? i18n.get("sidebar.untitled") : c.summary().title());
                     setGraphic(c.summary().pinned() ? new FontIcon(Feather.STAR) : null);
-                    setContextMenu(menu(c.summary()));
                 }
                 case SidebarRow.Hit hit -> {
                     setMouseTransparent(false);
