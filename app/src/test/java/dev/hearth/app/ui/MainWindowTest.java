@@ -299,7 +299,7 @@ class MainWindowTest extends FxRobot {
             }
         });
         assertTrue(holding.await(20, TimeUnit.SECONDS));
-        interact(() -> window.chat().send("Tell me about the llamas that live high in the mountains. ".repeat(6)));
+        interact(() -> window.chat().send("Tell me about the llamas that live high in the mountains. ".repeat(14)));
         waitUntil(() -> window.chat().messages().size() == 2
                 && lookup("#reading-" + window.chat().messages().getLast().id()).tryQuery().isPresent());
         MessageItem reply = window.chat().messages().getLast();

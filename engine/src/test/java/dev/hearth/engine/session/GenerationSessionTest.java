@@ -122,7 +122,7 @@ class GenerationSessionTest {
     @Test
     void reportsPromptProgressPerBatchUpToThePromptLengthBeforeTheFirstToken() {
         try (GenerationSession session = new GenerationSession(model, 1024, 2)) {
-            int[] p = prompt(session, "the llama walks over the hill in the rain ".repeat(12));
+            int[] p = prompt(session, "the llama walks over the hill in the rain ".repeat(30));
             assertTrue(p.length > 2 * Forward.BATCH, "the prompt needs three batches or more, has " + p.length + " tokens");
             List<GenerationEvent> events = new ArrayList<>();
             session.generate(new GenerationRequest(p, SamplerSettings.GREEDY, 4), events::add);
