@@ -1,6 +1,7 @@
 package dev.hearth.engine.model;
 
 import dev.hearth.engine.tensor.FloatOps;
+import dev.hearth.engine.tensor.HalfOps;
 import dev.hearth.engine.tensor.WeightMatrix;
 
 /**
@@ -30,7 +31,7 @@ public final class Forward {
     private final float[] gate;   // SwiGLU gate              [n × ffnDim]
     private final float[] up;     // SwiGLU up                [n × ffnDim]
     private final float[] logits; // last token's logits      [vocab]
-    private final float[][] scores; // per worker: attention weights over the context
+    private final float[][] scores; // per worker: attention weights over the context, one row per query head of a group
     private final float[][] decoded; // per worker: weight rows decoded for the batched matmul
     private final float[] ropeCos;  // [n × ropeDim/2]
     private final float[] ropeSin;
@@ -73,7 +74,7 @@ public final class Forward {
         gate = new float[maxBatch * c.ffnDim()];
         up = new float[maxBatch * c.ffnDim()];
         logits = new float[c.vocabSize()];
-        scores = new float[pool.threads()][cache.contextLength()];
+        scores = new float[pool.threads()][c.groupSize() * cache.contextLength()];
         LlamaModel.Block first = model.block(0);
         int scratch = Math.max(Math.max(first.wq().scratchFloats(), first.wo().scratchFloats()), first.down().scratchFloats());
         decoded = new float[pool.threads()][maxBatch > 1 ? scratch : 0];
@@ -127,8 +128,8 @@ public final class Forward {
             rope(q, c.heads(), n);
             rope(k, c.kvHeads(), n);
             int kvDim = c.kvDim();
-            System.arraycopy(k, 0, cache.keys(layer), startPos * kvDim, n * kvDim);
-            System.arraycopy(v, 0, cache.values(layer), startPos * kvDim, n * kvDim);
+            HalfOps.store(k, 0, cache.keys(layer), startPos * kvDim, n * kvDim);
+            HalfOps.store(v, 0, cache.values(layer), startPos * kvDim, n * kvDim);
             attention(layer, n, startPos);
             matmul(b.wo(), att, n, o);
             FloatOps.add(x, 0, o, 0, n * dim);
@@ -167,30 +168,40 @@ public final class Forward {
 
     /**
      * Causal attention with grouped query heads: query head h reads key/value head h / groupSize.
-     * Each (token, head) pair is one piece of work with its own scores buffer per worker.
+     * One piece of work is a (token, key/value head) pair: the group's query heads are scored together,
+     * so each cached key and value row is read from memory once per group rather than once per head.
      */
     private void attention(int layer, int n, int startPos) {
         int headDim = c.headDim();
         int qDim = c.heads() * headDim;
         int kvDim = c.kvDim();
-        int heads = c.heads();
+        int kvHeads = c.kvHeads();
+        int group = c.groupSize();
+        int context = cache.contextLength();
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        pool.run(n * heads, (piece, worker) -> {
-            int t = piece / heads;
-            int h = piece % heads;
+        short[] keys = cache.keys(layer);
+        short[] values = cache.values(layer);
+        pool.run(n * kvHeads, (piece, worker) -> {
+            int t = piece / kvHeads;
+            int kvOff = (piece % kvHeads) * headDim;
             int pos = startPos + t;
-            int qOff = t * qDim + h * headDim;
-            int kvOff = (h / c.groupSize()) * headDim;
+            int qOff = t * qDim + kvOff * group; // the group's query heads are adjacent
             float[] s = scores[worker];
             for (int j = 0; j <= pos; j++) {
-                s[j] = FloatOps.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;
+                int row = j * kvDim + kvOff;
+                for (int g = 0; g < group; g++) {
+                    s[g * context + j] = HalfOps.dot(q, qOff + g * headDim, keys, row, headDim) * scale;
+                }
             }
-            FloatOps.softmax(s, 0, pos + 1);
-            java.util.Arrays.fill(att, qOff, qOff + headDim, 0f);
+            for (int g = 0; g < group; g++) {
+                FloatOps.softmax(s, g * context, pos + 1);
+            }
+            java.util.Arrays.fill(att, qOff, qOff + group * headDim, 0f);
             for (int j = 0; j <= pos; j++) {
-                FloatOps.axpy(s[j], values, j * kvDim + kvOff, att, qOff, headDim);
+                int row = j * kvDim + kvOff;
+                for (int g = 0; g < group; g++) {
+                    HalfOps.axpy(s[g * context + j], values, row, att, qOff + g * headDim, headDim);
+                }
             }
         });
     }
