@@ -33,6 +33,7 @@ public final class Forward {
     private final float[] logits; // last token's logits      [vocab]
     private final float[][] scores; // per worker: attention weights over the context, one row per query head of a group
     private final float[][] decoded; // per worker: weight rows decoded for the batched matmul
+    private final float[][] cachedRow; // per worker: one key or value row of the cache, in F32
     private final float[] ropeCos;  // [n × ropeDim/2]
     private final float[] ropeSin;
     private final double[] ropeInvFreq;
@@ -78,6 +79,7 @@ public final class Forward {
         LlamaModel.Block first = model.block(0);
         int scratch = Math.max(Math.max(first.wq().scratchFloats(), first.wo().scratchFloats()), first.down().scratchFloats());
         decoded = new float[pool.threads()][maxBatch > 1 ? scratch : 0];
+        cachedRow = new float[pool.threads()][c.headDim()];
         ropeCos = new float[maxBatch * c.ropeDim() / 2];
         ropeSin = new float[maxBatch * c.ropeDim() / 2];
         ropeInvFreq = ropeInverseFrequencies(c, ropeStyle == Rope.UNSCALED ? null : model.ropeFreqFactors());
@@ -168,8 +170,8 @@ public final class Forward {
 
     /**
      * Causal attention with grouped query heads: query head h reads key/value head h / groupSize.
-     * One piece of work is a (token, key/value head) pair: the group's query heads are scored together,
-     * so each cached key and value row is read from memory once per group rather than once per head.
+     * One piece of work is a (token, key/value head) pair: each cached F16 key and value row is read and
+     * converted once, then used by all the group's query heads rather than read once per head.
      */
     private void attention(int layer, int n, int startPos) {
         int headDim = c.headDim();
@@ -187,10 +189,11 @@ public final class Forward {
             int pos = startPos + t;
             int qOff = t * qDim + kvOff * group; // the group's query heads are adjacent
             float[] s = scores[worker];
+            float[] row = cachedRow[worker];
             for (int j = 0; j <= pos; j++) {
-                int row = j * kvDim + kvOff;
+                HalfOps.load(keys, j * kvDim + kvOff, row, 0, headDim);
                 for (int g = 0; g < group; g++) {
-                    s[g * context + j] = HalfOps.dot(q, qOff + g * headDim, keys, row, headDim) * scale;
+                    s[g * context + j] = FloatOps.dot(q, qOff + g * headDim, row, 0, headDim) * scale;
                 }
             }
             for (int g = 0; g < group; g++) {
@@ -198,9 +201,9 @@ public final class Forward {
             }
             java.util.Arrays.fill(att, qOff, qOff + group * headDim, 0f);
             for (int j = 0; j <= pos; j++) {
-                int row = j * kvDim + kvOff;
+                HalfOps.load(values, j * kvDim + kvOff, row, 0, headDim);
                 for (int g = 0; g < group; g++) {
-                    HalfOps.axpy(s[g * context + j], values, row, att, qOff + g * headDim, headDim);
+                    FloatOps.axpy(s[g * context + j], row, 0, att, qOff + g * headDim, headDim);
                 }
             }
         });

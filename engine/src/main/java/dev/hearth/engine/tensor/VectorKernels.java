@@ -159,7 +159,7 @@ final class VectorKernels {
     }
 
     /** fp16 → fp32 in int lanes: shift the 15 magnitude bits into a float and rescale the exponent bias by 2^112, which is exact for normals and subnormals; infinities and NaNs get the all-ones exponent. */
-    static FloatVector halfToFloat(IntVector half) {
+    private static FloatVector halfToFloat(IntVector half) {
         IntVector magnitude = half.and(0x7FFF);
         IntVector shifted = magnitude.lanewise(LSHL, 13);
         FloatVector finite = shifted.reinterpretAsFloats().mul(0x1p112f);
