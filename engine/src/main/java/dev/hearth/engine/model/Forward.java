@@ -1,6 +1,7 @@
 package dev.hearth.engine.model;
 
 import dev.hearth.engine.tensor.FloatOps;
+import dev.hearth.engine.tensor.HalfOps;
 import dev.hearth.engine.tensor.WeightMatrix;
 
 /**
@@ -33,8 +34,9 @@ public final class Forward {
     private final float[] gate;   // SwiGLU gate              [n × ffnDim]
     private final float[] up;     // SwiGLU up                [n × ffnDim]
     private final float[] logits; // last token's logits      [vocab]
-    private final float[][] scores; // per worker: attention weights over the context
+    private final float[][] scores; // per worker: attention weights over the context, one row per query head of a group
     private final float[][] decoded; // per worker: weight rows decoded for the batched matmul
+    private final float[][] cachedRow; // per worker: one key or value row of the cache, in F32
     private final float[] ropeCos;  // [n × ropeDim/2]
     private final float[] ropeSin;
     private final double[] ropeInvFreq;
@@ -76,10 +78,11 @@ public final class Forward {
         gate = new float[maxBatch * c.ffnDim()];
         up = new float[maxBatch * c.ffnDim()];
         logits = new float[c.vocabSize()];
-        scores = new float[pool.threads()][cache.contextLength()];
+        scores = new float[pool.threads()][c.groupSize() * cache.contextLength()];
         LlamaModel.Block first = model.block(0);
         int scratch = Math.max(Math.max(first.wq().scratchFloats(), first.wo().scratchFloats()), first.down().scratchFloats());
         decoded = new float[pool.threads()][maxBatch > 1 ? scratch : 0];
+        cachedRow = new float[pool.threads()][c.headDim()];
         ropeCos = new float[maxBatch * c.ropeDim() / 2];
         ropeSin = new float[maxBatch * c.ropeDim() / 2];
         ropeInvFreq = ropeInverseFrequencies(c, ropeStyle == Rope.UNSCALED ? null : model.ropeFreqFactors());
@@ -128,8 +131,8 @@ public final class Forward {
             rope(q, c.heads(), n);
             rope(k, c.kvHeads(), n);
             int kvDim = c.kvDim();
-            System.arraycopy(k, 0, cache.keys(layer), startPos * kvDim, n * kvDim);
-            System.arraycopy(v, 0, cache.values(layer), startPos * kvDim, n * kvDim);
+            HalfOps.store(k, 0, cache.keys(layer), startPos * kvDim, n * kvDim);
+            HalfOps.store(v, 0, cache.values(layer), startPos * kvDim, n * kvDim);
             attention(layer, n, startPos);
             matmul(b.wo(), att, n, o);
             FloatOps.add(x, 0, o, 0, n * dim);
@@ -192,30 +195,41 @@ public final class Forward {
 
     /**
      * Causal attention with grouped query heads: query head h reads key/value head h / groupSize.
-     * Each (token, head) pair is one piece of work with its own scores buffer per worker.
+     * One piece of work is a (token, key/value head) pair: each cached F16 key and value row is read and
+     * converted once, then used by all the group's query heads rather than read once per head.
      */
     private void attention(int layer, int n, int startPos) {
         int headDim = c.headDim();
         int qDim = c.heads() * headDim;
         int kvDim = c.kvDim();
-        int heads = c.heads();
+        int kvHeads = c.kvHeads();
+        int group = c.groupSize();
+        int context = cache.contextLength();
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        pool.run(n * heads, (piece, worker) -> {
-            int t = piece / heads;
-            int h = piece % heads;
+        short[] keys = cache.keys(layer);
+        short[] values = cache.values(layer);
+        pool.run(n * kvHeads, (piece, worker) -> {
+            int t = piece / kvHeads;
+            int kvOff = (piece % kvHeads) * headDim;
             int pos = startPos + t;
-            int qOff = t * qDim + h * headDim;
-            int kvOff = (h / c.groupSize()) * headDim;
+            int qOff = t * qDim + kvOff * group; // the group's query heads are adjacent
             float[] s = scores[worker];
+            float[] row = cachedRow[worker];
             for (int j = 0; j <= pos; j++) {
-                s[j] = FloatOps.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;
+                HalfOps.load(keys, j * kvDim + kvOff, row, 0, headDim);
+                for (int g = 0; g < group; g++) {
+                    s[g * context + j] = FloatOps.dot(q, qOff + g * headDim, row, 0, headDim) * scale;
+                }
             }
-            FloatOps.softmax(s, 0, pos + 1);
-            java.util.Arrays.fill(att, qOff, qOff + headDim, 0f);
+            for (int g = 0; g < group; g++) {
+                FloatOps.softmax(s, g * context, pos + 1);
+            }
+            java.util.Arrays.fill(att, qOff, qOff + group * headDim, 0f);
             for (int j = 0; j <= pos; j++) {
-                FloatOps.axpy(s[j], values, j * kvDim + kvOff, att, qOff, headDim);
+                HalfOps.load(values, j * kvDim + kvOff, row, 0, headDim);
+                for (int g = 0; g < group; g++) {
+                    FloatOps.axpy(s[g * context + j], row, 0, att, qOff + g * headDim, headDim);
+                }
             }
         });
     }
