@@ -17,6 +17,12 @@ public final class Forward {
      */
     public static final int BATCH = 128;
 
+    /**
+     * Floats (one cache line) kept free on each side of a worker's cached row: the rows of different workers
+     * are small adjacent arrays and are written for every cached position, so they must not share a line.
+     */
+    private static final int ROW_PAD = 16;
+
     private final LlamaModel model;
     private final LlamaConfig c;
     private final KvCache cache;
@@ -36,7 +42,7 @@ public final class Forward {
     private final float[] logits; // last token's logits      [vocab]
     private final float[][] scores; // per worker: attention weights over the context, one row per query head of a group
     private final float[][] decoded; // per worker: weight rows decoded for the batched matmul
-    private final float[][] cachedRow; // per worker: one key or value row of the cache, in F32
+    private final float[][] cachedRow; // per worker: one key or value row of the cache, in F32, at ROW_PAD
     private final float[] ropeCos;  // [n × ropeDim/2]
     private final float[] ropeSin;
     private final double[] ropeInvFreq;
@@ -82,7 +88,7 @@ public final class Forward {
         LlamaModel.Block first = model.block(0);
         int scratch = Math.max(Math.max(first.wq().scratchFloats(), first.wo().scratchFloats()), first.down().scratchFloats());
         decoded = new float[pool.threads()][maxBatch > 1 ? scratch : 0];
-        cachedRow = new float[pool.threads()][c.headDim()];
+        cachedRow = new float[pool.threads()][c.headDim() + 2 * ROW_PAD];
         ropeCos = new float[maxBatch * c.ropeDim() / 2];
         ropeSin = new float[maxBatch * c.ropeDim() / 2];
         ropeInvFreq = ropeInverseFrequencies(c, ropeStyle == Rope.UNSCALED ? null : model.ropeFreqFactors());
@@ -216,9 +222,9 @@ public final class Forward {
             float[] s = scores[worker];
             float[] row = cachedRow[worker];
             for (int j = 0; j <= pos; j++) {
-                HalfOps.load(keys, j * kvDim + kvOff, row, 0, headDim);
+                HalfOps.load(keys, j * kvDim + kvOff, row, ROW_PAD, headDim);
                 for (int g = 0; g < group; g++) {
-                    s[g * context + j] = FloatOps.dot(q, qOff + g * headDim, row, 0, headDim) * scale;
+                    s[g * context + j] = FloatOps.dot(q, qOff + g * headDim, row, ROW_PAD, headDim) * scale;
                 }
             }
             for (int g = 0; g < group; g++) {
@@ -226,9 +232,9 @@ public final class Forward {
             }
             java.util.Arrays.fill(att, qOff, qOff + group * headDim, 0f);
             for (int j = 0; j <= pos; j++) {
-                HalfOps.load(values, j * kvDim + kvOff, row, 0, headDim);
+                HalfOps.load(values, j * kvDim + kvOff, row, ROW_PAD, headDim);
                 for (int g = 0; g < group; g++) {
-                    FloatOps.axpy(s[g * context + j], row, 0, att, qOff + g * headDim, headDim);
+                    FloatOps.axpy(s[g * context + j], row, ROW_PAD, att, qOff + g * headDim, headDim);
                 }
             }
         });
