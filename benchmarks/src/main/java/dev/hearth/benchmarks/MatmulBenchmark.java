@@ -1,25 +1,14 @@
 package dev.hearth.benchmarks;
 
-import dev.hearth.engine.tensor.GgmlType;
 import dev.hearth.engine.tensor.WeightMatrix;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.Arena;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Prefill-shaped: a batch of tokens times every row of a weight matrix, {@link WeightMatrix#matmul} with one worker's
@@ -27,33 +16,14 @@ import java.util.concurrent.TimeUnit;
  * is 2 · rows · cols · tokens per matmul, per second (GFLOP/s). With the {@code reference} kernel the rows are decoded
  * by the scalar spec and multiplied by the same tiles.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class MatmulBenchmark {
+public class MatmulBenchmark extends KernelBenchmark {
 
     private static final int PRIMING_CALLS = 200;
     private static final int PRIMING_ROWS = 8;
 
-    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
-    public GgmlType type;
-
-    @Param({"reference", "vector"})
-    public Kernel kernel;
-
     @Param({"64"})
     public int tokens;
 
-    @Param({"4096"})
-    public int rows;
-
-    @Param({"4096"})
-    public int cols;
-
-    private Arena arena;
     private WeightMatrix matrix;
     private float[] xs;
     private float[] out;
@@ -73,9 +43,7 @@ public class MatmulBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Random random = new Random(42);
-        arena = Arena.ofShared();
-        matrix = new WeightMatrix(type, GaussianWeights.matrix(type, rows, cols, arena, random), rows, cols, kernel.of(type));
+        matrix = new WeightMatrix(type, weights(), rows, cols, kernel.of(type));
         xs = GaussianWeights.gaussian(tokens * cols, random);
         out = new float[tokens * rows];
         scratch = new float[matrix.scratchFloats()];
@@ -83,11 +51,6 @@ public class MatmulBenchmark {
         for (int i = 0; i < PRIMING_CALLS; i++) {
             matrix.matmul(xs, tokens, out, 0, Math.min(rows, PRIMING_ROWS), scratch);
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        arena.close();
     }
 
     @Benchmark
