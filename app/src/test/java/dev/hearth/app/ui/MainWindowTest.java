@@ -14,12 +14,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -46,41 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The main flows on a real window (headless glass), with a real store in a temp folder and a tiny real model. */
-class MainWindowTest extends FxRobot {
+class MainWindowTest extends RealWindowTest {
 
-    @TempDir
-    static Path shared;
-    static Path model;
-
-    @TempDir
-    Path dataDir;
-    private MainWindow window;
     private final AtomicReference<File> chooserAnswer = new AtomicReference<>();
-
-    @BeforeAll
-    static void startToolkit() throws Exception {
-        HeadlessFx.configure();
-        FxToolkit.registerPrimaryStage();
-        model = shared.resolve("tiny.gguf");
-        SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 11, true);
-    }
-
-    @BeforeEach
-    void locale() {
-        Locale.setDefault(Locale.ENGLISH);
-    }
-
-    @AfterEach
-    void closeWindow() throws Exception {
-        if (window != null) {
-            MainWindow w = window;
-            FxToolkit.setupFixture(() -> {
-                w.close();
-                w.stage().close();
-            });
-        }
-        FxToolkit.cleanupStages();
-    }
 
     private void presetModel(int maxTokens) {
         presetModel(maxTokens, 512);

@@ -8,8 +8,6 @@ import dev.hearth.app.store.DataDir;
 import dev.hearth.app.ui.chat.MessageItem;
 import dev.hearth.app.ui.settings.AppSettings;
 import dev.hearth.app.ui.settings.SettingsRepository;
-import dev.hearth.engine.model.QuantMix;
-import dev.hearth.engine.model.SyntheticModel;
 import javafx.application.Platform;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Hyperlink;
@@ -20,12 +18,8 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -52,42 +46,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Library and Privacy windows and the local API switch on the real window, store, indexer and tiny model. */
-class ToolWindowsTest extends FxRobot {
+class ToolWindowsTest extends RealWindowTest {
 
-    @TempDir
-    static Path shared;
-    static Path model;
-
-    @TempDir
-    Path dataDir;
     @TempDir
     Path documents;
-    private MainWindow window;
-
-    @BeforeAll
-    static void startToolkit() throws Exception {
-        HeadlessFx.configure();
-        FxToolkit.registerPrimaryStage();
-        model = shared.resolve("tiny.gguf");
-        SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 11, true);
-    }
-
-    @BeforeEach
-    void locale() {
-        Locale.setDefault(Locale.ENGLISH);
-    }
-
-    @AfterEach
-    void closeWindow() throws Exception {
-        if (window != null) {
-            MainWindow w = window;
-            FxToolkit.setupFixture(() -> {
-                w.close();
-                w.stage().close();
-            });
-        }
-        FxToolkit.cleanupStages();
-    }
 
     /** The tiny model with a context roomy enough for numbered sources and a short answer. */
     private void presetModel() {
