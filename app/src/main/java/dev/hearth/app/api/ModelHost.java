@@ -57,7 +57,7 @@ public final class ModelHost implements AutoCloseable {
         }
         LlamaModel model;
         try {
-            model = LlamaModel.load(file);
+            model = LlamaModel.load(file, LlamaModel.Regrouping.IN_BACKGROUND);
         } catch (IOException | RuntimeException e) {
             String reason = sentenceBody(e);
             String named = file.getFileName() + ": ";

@@ -50,7 +50,7 @@ public final class Assistant implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             unload();
             try {
-                LlamaModel next = LlamaModel.load(file);
+                LlamaModel next = LlamaModel.load(file, LlamaModel.Regrouping.IN_BACKGROUND);
                 try {
                     int ctx = context > 0 ? Math.max(64, Math.min(context, next.config().trainedContext()))
                             : MemoryPlan.defaultContext(next.config(), next.weightBytes(), threads);

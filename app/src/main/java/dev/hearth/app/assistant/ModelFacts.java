@@ -27,7 +27,7 @@ public record ModelFacts(Path file, String name, long parameters, String quant, 
 
     /** Reads a model's facts. A file that is not a usable Llama GGUF is an IOException with a sentence for the user. */
     public static ModelFacts inspect(Path file, int threads) throws IOException {
-        try (LlamaModel model = LlamaModel.load(file)) {
+        try (LlamaModel model = LlamaModel.load(file, LlamaModel.Regrouping.NONE)) {
             LlamaConfig config = model.config();
             int context = MemoryPlan.defaultContext(config, model.weightBytes(), threads);
             return describe(file, model, context, threads);

@@ -140,7 +140,7 @@ final class DocsCommands {
                 libraries = libraries(documents, call.args().option("--library"));
             }
             GroundedAnswer answer;
-            try (LlamaModel model = LlamaModel.load(modelPath);
+            try (LlamaModel model = LlamaModel.load(modelPath, LlamaModel.Regrouping.IN_BACKGROUND);
                  GenerationSession session = new GenerationSession(model, context, threads)) {
                 DocumentAnswerer answerer = new DocumentAnswerer(new DocumentRetriever(documents, TextEmbedder.shared()), session);
                 boolean json = call.args().has("--json");

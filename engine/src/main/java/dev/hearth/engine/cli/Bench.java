@@ -42,7 +42,7 @@ final class Bench {
             throw new UsageException("need --prompt-tokens ≥ 1, --gen-tokens ≥ 1, --threads ≥ 1 and prompt + gen ≤ --context");
         }
         long loadStart = System.nanoTime();
-        try (LlamaModel model = LlamaModel.load(path);
+        try (LlamaModel model = LlamaModel.load(path, LlamaModel.Regrouping.IN_BACKGROUND);
              GenerationSession session = new GenerationSession(model, context, threads)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             int[] tokens = prompt(session.tokenizer(), model.vocabulary().bosId(), promptTokens, promptTokens + genTokens);

@@ -37,7 +37,7 @@ final class Generate {
         options.add("prompt");
         Args args = new Args(argList, options, Set.of("chat"));
         String prompt = args.required("prompt");
-        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")));
+        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")), LlamaModel.Regrouping.IN_BACKGROUND);
              GenerationSession session = open(model, args)) {
             int[] tokens;
             if (args.flag("chat")) {
@@ -64,7 +64,7 @@ final class Generate {
     static int chat(List<String> argList, PrintStream out) throws IOException {
         Args args = new Args(argList, SAMPLING, Set.of());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")));
+        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")), LlamaModel.Regrouping.IN_BACKGROUND);
              GenerationSession session = open(model, args)) {
             List<ChatMessage> messages = new ArrayList<>();
             if (args.has("system")) {

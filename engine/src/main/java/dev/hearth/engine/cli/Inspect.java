@@ -23,7 +23,7 @@ final class Inspect {
     static int run(List<String> argList, PrintStream out) throws IOException {
         Args args = new Args(argList, Set.of("model", "context"), Set.of("json"));
         Path path = Path.of(args.required("model"));
-        try (LlamaModel model = LlamaModel.load(path)) {
+        try (LlamaModel model = LlamaModel.load(path, LlamaModel.Regrouping.NONE)) {
             LlamaConfig c = model.config();
             int threads = WorkerPool.physicalCores();
             int context = args.intValue("context", MemoryPlan.defaultContext(c, model.weightBytes(), threads));

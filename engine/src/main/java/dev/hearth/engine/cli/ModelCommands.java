@@ -40,7 +40,7 @@ final class ModelCommands {
         }
         text = args.has("text") ? args.required("text")
                 : Files.readString(Path.of(args.required("text-file")), StandardCharsets.UTF_8);
-        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")))) {
+        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")), LlamaModel.Regrouping.NONE)) {
             int[] tokens = model.tokenizer().encode(text, args.flag("special"));
             if (args.flag("json")) {
                 out.println(JSON.writeValueAsString(Map.of("tokens", tokens)));
@@ -54,7 +54,7 @@ final class ModelCommands {
     static int chatTemplate(List<String> argList, PrintStream out) throws IOException {
         Args args = new Args(argList, Set.of("model", "messages-file", "date"), Set.of());
         List<ChatMessage> messages = readMessages(Path.of(args.required("messages-file")));
-        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")))) {
+        try (LlamaModel model = LlamaModel.load(Path.of(args.required("model")), LlamaModel.Regrouping.NONE)) {
             ChatFormat format = new ChatFormat(model.tokenizer());
             out.print(format.render(messages, args.get("date", null), true));
         }

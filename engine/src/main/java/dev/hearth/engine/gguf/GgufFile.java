@@ -2,7 +2,11 @@ package dev.hearth.engine.gguf;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -243,6 +247,45 @@ public final class GgufFile implements AutoCloseable {
             throw new IllegalArgumentException("tensor '" + t.name() + "' is not a tensor of " + path);
         }
         return mapping.asSlice(header.dataOffset() + t.offset(), t.byteSize()).asReadOnly();
+    }
+
+    /**
+     * Tells the operating system that this process will not read {@code t}'s bytes again (madvise MADV_DONTNEED on the
+     * whole pages inside the tensor): they leave the process's resident memory and stay in the page cache. Reading them
+     * later still works (they are mapped back in). Used once a tensor has been copied into another layout, so the
+     * process does not hold both. Returns whether the hint was given; where madvise is unavailable it is skipped.
+     */
+    public boolean release(GgufTensor t) {
+        MemorySegment bytes = data(t);
+        long page = 4096;
+        long start = (bytes.address() + page - 1) / page * page;
+        long end = (bytes.address() + bytes.byteSize()) / page * page;
+        MethodHandle madvise = Madvise.HANDLE;
+        if (end <= start || madvise == null) {
+            return false;
+        }
+        try {
+            return (int) madvise.invokeExact(MemorySegment.ofAddress(start), end - start, Madvise.DONTNEED) == 0;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /** The C library's madvise, looked up once; null where there is none. */
+    private static final class Madvise {
+        static final int DONTNEED = 4;
+        static final MethodHandle HANDLE = lookup();
+
+        private static MethodHandle lookup() {
+            try {
+                Linker linker = Linker.nativeLinker();
+                return linker.defaultLookup().find("madvise")
+                        .map(f -> linker.downcallHandle(f, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT)))
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
     }
 
     /** Unmaps the file. Closing twice does nothing. */

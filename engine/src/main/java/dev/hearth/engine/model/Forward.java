@@ -85,8 +85,13 @@ public final class Forward {
         up = new float[maxBatch * c.ffnDim()];
         logits = new float[c.vocabSize()];
         scores = new float[pool.threads()][c.groupSize() * cache.contextLength()];
-        LlamaModel.Block first = model.block(0);
-        int scratch = Math.max(Math.max(first.wq().scratchFloats(), first.wo().scratchFloats()), first.down().scratchFloats());
+        int scratch = 0;
+        for (int layer = 0; layer < c.layers(); layer++) {
+            LlamaModel.Block b = model.block(layer);
+            for (WeightMatrix m : new WeightMatrix[] {b.wq(), b.wk(), b.wv(), b.wo(), b.gate(), b.up(), b.down()}) {
+                scratch = Math.max(scratch, m.scratchFloats());
+            }
+        }
         decoded = new float[pool.threads()][maxBatch > 1 ? scratch : 0];
         cachedRow = new float[pool.threads()][c.headDim() + 2 * ROW_PAD];
         ropeCos = new float[maxBatch * c.ropeDim() / 2];
@@ -155,7 +160,7 @@ public final class Forward {
         int last = (n - 1) * dim;
         FloatOps.rmsnorm(xb, 0, x, last, model.outputNorm(), dim, c.rmsEps());
         WeightMatrix output = model.output();
-        pool.forRange(output.rows(), 8, (from, to, w) -> output.matvec(xb, logits, from, to));
+        pool.forRange(output.rows(), 8, output.rowAlignment(), (from, to, w) -> output.matvec(xb, logits, from, to));
     }
 
     private void rmsnorm(float[] out, float[] in, float[] weight, int n) {
@@ -167,7 +172,7 @@ public final class Forward {
 
     /** out[t] = m · in[t] for the n tokens of the batch, rows split across the workers. */
     private void matmul(WeightMatrix m, float[] in, int n, float[] out) {
-        pool.forRange(m.rows(), 4, (from, to, w) -> rows(m, in, n, out, from, to, w));
+        pool.forRange(m.rows(), 4, m.rowAlignment(), (from, to, w) -> rows(m, in, n, out, from, to, w));
     }
 
     /**
@@ -178,7 +183,8 @@ public final class Forward {
     private void matmul(float[] in, int n, WeightMatrix a, float[] outA, WeightMatrix b, float[] outB, WeightMatrix c, float[] outC) {
         int ab = a.rows() + b.rows();
         int total = ab + (c == null ? 0 : c.rows());
-        pool.forRange(total, 4, (from, to, w) -> {
+        int alignment = Math.max(a.rowAlignment(), Math.max(b.rowAlignment(), c == null ? 1 : c.rowAlignment()));
+        pool.forRange(total, 4, alignment, (from, to, w) -> {
             if (from < a.rows()) {
                 rows(a, in, n, outA, from, Math.min(to, a.rows()), w);
             }

@@ -10,6 +10,7 @@ import dev.hearth.engine.tokenizer.Tokenizer;
 import dev.hearth.engine.tokenizer.Vocabulary;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -33,10 +34,16 @@ public final class LlamaModel implements AutoCloseable {
     private final WeightMatrix output;
     private final float[] ropeFreqFactors;
     private final String chatTemplate;
+    /** Where regrouped copies of weight matrices live ({@link WeightMatrix#regroup}); closed with the model. */
+    private final Arena regrouped;
+    private final java.util.Map<WeightMatrix, GgufTensor> tensors = new java.util.IdentityHashMap<>();
+    private volatile boolean closing;
+    private Thread regrouping;
     private Tokenizer tokenizer;
 
-    private LlamaModel(GgufFile gguf) throws ModelFormatException {
+    private LlamaModel(GgufFile gguf, Arena regrouped) throws ModelFormatException {
         this.gguf = gguf;
+        this.regrouped = regrouped;
         this.config = LlamaConfig.from(gguf);
         this.vocabulary = readVocabulary(gguf, config);
         LlamaConfig c = config;
@@ -61,14 +68,71 @@ public final class LlamaModel implements AutoCloseable {
         this.chatTemplate = gguf.has("tokenizer.chat_template") ? gguf.getString("tokenizer.chat_template") : null;
     }
 
-    /** Maps and validates a GGUF file. Any problem is an IOException whose message is a sentence for the user. */
+    /** When the weights that have a faster layout for decoding are regrouped into it ({@link WeightMatrix#regroup}). */
+    public enum Regrouping {
+        /** Before {@link #load} returns: every product is computed the same way from the start. */
+        NOW,
+        /**
+         * On a background thread after {@link #load} returns, one matrix at a time; until a matrix is done it is read
+         * from the file. The model is usable at once and reaches full decoding speed a few seconds later.
+         */
+        IN_BACKGROUND,
+        /** Never: for reading the model's metadata and tokenizer, where the weights are not multiplied. */
+        NONE
+    }
+
+    /** Maps and validates a GGUF file and regroups its weights before returning ({@link Regrouping#NOW}). */
     public static LlamaModel load(Path path) throws IOException {
+        return load(path, Regrouping.NOW);
+    }
+
+    /** Maps and validates a GGUF file. Any problem is an IOException whose message is a sentence for the user. */
+    public static LlamaModel load(Path path, Regrouping regrouping) throws IOException {
         GgufFile gguf = GgufFile.open(path);
+        Arena regrouped = Arena.ofShared();
+        LlamaModel model;
         try {
-            return new LlamaModel(gguf);
-        } catch (ModelFormatException | RuntimeException e) {
+            model = new LlamaModel(gguf, regrouped);
+        } catch (ModelFormatException | RuntimeException | Error e) {
+            regrouped.close();
             gguf.close();
             throw e;
+        }
+        if (regrouping == Regrouping.NOW) {
+            model.regroupAll();
+        } else if (regrouping == Regrouping.IN_BACKGROUND) {
+            model.regrouping = Thread.ofPlatform().daemon().name("hearth-regroup").start(model::regroupAll);
+        }
+        return model;
+    }
+
+    /**
+     * Regroups, one at a time, the matrices a decode step streams through (not the token embedding, of which a step
+     * reads one row), each into anonymous memory of its own, and releases the file's pages of each as it is done, so the
+     * process never holds both copies of more than one matrix. Stops early when the model is closed; if memory runs
+     * out, the remaining matrices stay in the file's layout, which works the same, only slower.
+     */
+    private void regroupAll() {
+        java.util.List<WeightMatrix> matrices = new java.util.ArrayList<>();
+        for (Block b : blocks) {
+            matrices.addAll(java.util.List.of(b.wq(), b.wk(), b.wv(), b.wo(), b.gate(), b.up(), b.down()));
+        }
+        if (output != tokenEmbedding) {
+            matrices.add(output);
+        }
+        try {
+            for (WeightMatrix m : matrices) {
+                long bytes = m.regroupedBytes();
+                if (closing) {
+                    return;
+                }
+                if (bytes > 0) {
+                    m.regroup(AnonymousMemory.allocate(bytes, regrouped));
+                    gguf.release(tensors.get(m));
+                }
+            }
+        } catch (OutOfMemoryError | RuntimeException e) {
+            // the matrices not yet regrouped keep working from the file's layout
         }
     }
 
@@ -131,9 +195,26 @@ public final class LlamaModel implements AutoCloseable {
         return blocks[0].gate().type();
     }
 
+    /** Stops regrouping (waiting for the matrix in progress), then unmaps the file and frees the regrouped weights. */
     @Override
     public void close() {
+        closing = true;
+        Thread thread = regrouping;
+        if (thread != null) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         gguf.close();
+        regrouped.close();
     }
 
     private WeightMatrix matrix(String name, int rows, int cols) throws ModelFormatException {
@@ -142,7 +223,9 @@ public final class LlamaModel implements AutoCloseable {
             throw new ModelFormatException("tensor " + name + " has shape " + Arrays.toString(t.dims())
                     + ", expected [" + cols + ", " + rows + "]");
         }
-        return new WeightMatrix(t.type(), gguf.data(t), rows, cols);
+        WeightMatrix m = new WeightMatrix(t.type(), gguf.data(t), rows, cols);
+        tensors.put(m, t);
+        return m;
     }
 
     private float[] vector(String name, int n) throws ModelFormatException {

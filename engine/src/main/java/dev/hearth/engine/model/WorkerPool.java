@@ -67,10 +67,16 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Splits [0, n) into about {@code piecesPerThread × threads} ranges and runs {@code range} on each. */
     public void forRange(int n, int piecesPerThread, RangeBody range) {
-        int pieces = Math.max(1, Math.min(n, threads * piecesPerThread));
+        forRange(n, piecesPerThread, 1, range);
+    }
+
+    /** As {@link #forRange(int, int, RangeBody)}, with every boundary between pieces a multiple of {@code alignment}. */
+    public void forRange(int n, int piecesPerThread, int alignment, RangeBody range) {
+        int units = (n + alignment - 1) / alignment;
+        int pieces = Math.max(1, Math.min(units, threads * piecesPerThread));
         run(pieces, (index, worker) -> {
-            int from = (int) ((long) n * index / pieces);
-            int to = (int) ((long) n * (index + 1) / pieces);
+            int from = (int) Math.min(n, (long) units * index / pieces * alignment);
+            int to = (int) Math.min(n, (long) units * (index + 1) / pieces * alignment);
             if (from < to) {
                 range.run(from, to, worker);
             }

@@ -119,6 +119,63 @@ final class MatmulTiles {
         out[o3 + 3] = a33.reduceLanes(VectorOperators.ADD) + tail(w, w3, xs, x3, k, n);
     }
 
+    /** Tokens of one column tile (see {@link #multiplyColumns}). */
+    static final int COLUMN_TOKENS = 8;
+
+    /**
+     * {@code out[t*outStride + firstRow + i] = Σ_k panel[k*L + i] · xs[t*n + k]} for the {@link VectorKernels#L} rows of a
+     * panel decoded column by column ({@link InterleavedQ4_0#decodeColumns}) and every token t. Tiles of L rows ×
+     * {@link #COLUMN_TOKENS} tokens: each step loads one column of weights and broadcasts one activation per token into
+     * 8 independent FMAs; each accumulator already holds L rows' results, so nothing is reduced across lanes.
+     */
+    static void multiplyColumns(float[] panel, float[] xs, int tokens, int n, float[] out, int outStride, int firstRow) {
+        int t = 0;
+        for (; t + COLUMN_TOKENS <= tokens; t += COLUMN_TOKENS) {
+            columns8(panel, xs, t, n, out, outStride, firstRow);
+        }
+        for (; t < tokens; t++) {
+            int x = t * n;
+            FloatVector a = FloatVector.zero(F);
+            for (int k = 0; k < n; k++) {
+                a = FloatVector.fromArray(F, panel, k * L).fma(FloatVector.broadcast(F, xs[x + k]), a);
+            }
+            a.intoArray(out, t * outStride + firstRow);
+        }
+    }
+
+    private static void columns8(float[] panel, float[] xs, int t, int n, float[] out, int outStride, int firstRow) {
+        int x0 = t * n;
+        int x1 = x0 + n;
+        int x2 = x1 + n;
+        int x3 = x2 + n;
+        int x4 = x3 + n;
+        int x5 = x4 + n;
+        int x6 = x5 + n;
+        int x7 = x6 + n;
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector a4 = FloatVector.zero(F), a5 = FloatVector.zero(F), a6 = FloatVector.zero(F), a7 = FloatVector.zero(F);
+        for (int k = 0; k < n; k++) {
+            FloatVector w = FloatVector.fromArray(F, panel, k * L);
+            a0 = w.fma(FloatVector.broadcast(F, xs[x0 + k]), a0);
+            a1 = w.fma(FloatVector.broadcast(F, xs[x1 + k]), a1);
+            a2 = w.fma(FloatVector.broadcast(F, xs[x2 + k]), a2);
+            a3 = w.fma(FloatVector.broadcast(F, xs[x3 + k]), a3);
+            a4 = w.fma(FloatVector.broadcast(F, xs[x4 + k]), a4);
+            a5 = w.fma(FloatVector.broadcast(F, xs[x5 + k]), a5);
+            a6 = w.fma(FloatVector.broadcast(F, xs[x6 + k]), a6);
+            a7 = w.fma(FloatVector.broadcast(F, xs[x7 + k]), a7);
+        }
+        int o = t * outStride + firstRow;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + outStride);
+        a2.intoArray(out, o + 2 * outStride);
+        a3.intoArray(out, o + 3 * outStride);
+        a4.intoArray(out, o + 4 * outStride);
+        a5.intoArray(out, o + 5 * outStride);
+        a6.intoArray(out, o + 6 * outStride);
+        a7.intoArray(out, o + 7 * outStride);
+    }
+
     /** The scalar remainder [from, n) of a dot product whose length is not a multiple of the lane count. */
     private static float tail(float[] w, int wOff, float[] xs, int xOff, int from, int n) {
         float sum = 0;

@@ -101,7 +101,7 @@ final class VectorKernels {
      * per-thread array reused across calls. Formats whose codes carry a constant offset (Q4_0's −8, Q6_K's −32, the
      * K-quants' mins) fold it into one scalar per group with these, so the inner loops multiply raw codes.
      */
-    private static float[] groupSums(float[] x, int n, int width) {
+    static float[] groupSums(float[] x, int n, int width) {
         int groups = n / width;
         float[] sums = SUMS.get();
         if (sums.length < groups) {

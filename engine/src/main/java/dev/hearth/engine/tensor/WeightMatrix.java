@@ -3,7 +3,11 @@ package dev.hearth.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
-/** A weight matrix in GGUF layout: rows × cols, each row cols elements contiguous (GGUF dims ne=[cols, rows]). */
+/**
+ * A weight matrix: rows × cols, read from the GGUF layout (each row's cols elements contiguous; GGUF dims
+ * ne=[cols, rows]) or, once {@link #regroup} has finished, from a copy regrouped for decoding ({@link InterleavedQ4_0}).
+ * The switch may happen while other threads use the matrix: every call reads the layout once and stays with it.
+ */
 public final class WeightMatrix {
 
     private final GgmlType type;
@@ -12,6 +16,7 @@ public final class WeightMatrix {
     private final int cols;
     private final long rowBytes;
     private final RowKernel kernel;
+    private volatile InterleavedQ4_0 grouped;
 
     /** A matrix read with {@link Kernels#vector}. */
     public WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
@@ -45,6 +50,39 @@ public final class WeightMatrix {
         }
     }
 
+    /**
+     * Bytes {@link #regroup} needs for this matrix, or 0 when it does not apply (only Q4_0 is regrouped, in whole groups
+     * of the platform's float lanes, and only with the Vector API kernel).
+     */
+    public long regroupedBytes() {
+        return grouped == null && regroupable() ? InterleavedQ4_0.bytesFor(rows, cols) : 0;
+    }
+
+    private boolean regroupable() {
+        return kernel == Kernels.vector(type) && InterleavedQ4_0.fits(type, rows, cols);
+    }
+
+    /**
+     * Regroups this matrix for decoding into {@code into} (at least {@link #regroupedBytes()}, from a shared arena: the
+     * forward pass reads it from its workers) on the calling thread, then switches to it: from then on the matrix reads
+     * only {@code into}. Products equal the GGUF layout's within the kernels' rounding; decoded rows equal them exactly.
+     *
+     * @throws IllegalStateException when {@link #regroupedBytes()} is 0
+     */
+    public void regroup(MemorySegment into) {
+        if (regroupedBytes() == 0) {
+            throw new IllegalStateException(this + " cannot be regrouped");
+        }
+        InterleavedQ4_0 packed = InterleavedQ4_0.in(into, rows, cols);
+        packed.pack(data, 0, packed.groups());
+        grouped = packed;
+    }
+
+    /** Row ranges split on multiples of this run fastest (whole groups once regrouped); other ranges work too. */
+    public int rowAlignment() {
+        return grouped == null ? 1 : InterleavedQ4_0.G;
+    }
+
     public GgmlType type() {
         return type;
     }
@@ -60,6 +98,12 @@ public final class WeightMatrix {
     /** Row {@code row} · {@code x[xOffset..xOffset+cols)}. */
     public float dotRow(int row, float[] x, int xOffset) {
         Objects.checkIndex(row, rows);
+        InterleavedQ4_0 grouped = this.grouped;
+        if (grouped != null) {
+            float[] decoded = new float[cols];
+            grouped.dequantizeRow(row, decoded, 0);
+            return FloatOps.dot(decoded, 0, x, xOffset, cols);
+        }
         return kernel.dot(data, row * rowBytes, x, xOffset, cols);
     }
 
@@ -68,7 +112,26 @@ public final class WeightMatrix {
         checkRows(fromRow, toRow);
         checkLength("x", x, cols);
         checkLength("out", out, toRow);
-        kernel.matvec(data, rowBytes, x, out, fromRow, toRow, cols);
+        InterleavedQ4_0 grouped = this.grouped;
+        if (grouped == null) {
+            kernel.matvec(data, rowBytes, x, out, fromRow, toRow, cols);
+            return;
+        }
+        int g = InterleavedQ4_0.G;
+        int first = Math.min(toRow, (fromRow + g - 1) / g * g);
+        int last = Math.max(first, toRow / g * g);
+        float[] decoded = first > fromRow || last < toRow ? new float[cols] : null;
+        for (int r = fromRow; r < first; r++) {
+            grouped.dequantizeRow(r, decoded, 0);
+            out[r] = FloatOps.dot(decoded, 0, x, 0, cols);
+        }
+        if (first < last) {
+            grouped.matvec(x, out, first, last);
+        }
+        for (int r = last; r < toRow; r++) {
+            grouped.dequantizeRow(r, decoded, 0);
+            out[r] = FloatOps.dot(decoded, 0, x, 0, cols);
+        }
     }
 
     /**
@@ -80,9 +143,13 @@ public final class WeightMatrix {
         matmul(xs, nTokens, out, fromRow, toRow, new float[scratchFloats()]);
     }
 
-    /** Floats of scratch {@link #matmul(float[], int, float[], int, int, float[])} needs: one panel of decoded rows. */
+    /**
+     * Floats of scratch {@link #matmul(float[], int, float[], int, int, float[])} needs: one panel of decoded rows, in
+     * either layout (the matrix may switch to its regrouped copy between calls).
+     */
     public int scratchFloats() {
-        return MatmulTiles.panelRows(cols) * cols;
+        int panel = MatmulTiles.panelRows(cols) * cols;
+        return regroupable() ? Math.max(panel, InterleavedQ4_0.G * cols) : panel;
     }
 
     /**
@@ -103,6 +170,11 @@ public final class WeightMatrix {
             return;
         }
         checkLength("scratch", scratch, scratchFloats());
+        InterleavedQ4_0 grouped = this.grouped;
+        if (grouped != null) {
+            matmulGroups(grouped, xs, nTokens, out, fromRow, toRow, scratch);
+            return;
+        }
         int panel = MatmulTiles.panelRows(cols);
         for (int r = fromRow; r < toRow; r += panel) {
             int tileRows = Math.min(panel, toRow - r);
@@ -113,9 +185,39 @@ public final class WeightMatrix {
         }
     }
 
+    /** Whole groups decoded column by column and multiplied in register tiles of one group × 8 tokens; rows outside whole groups one by one. */
+    private void matmulGroups(InterleavedQ4_0 grouped, float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
+        int g = InterleavedQ4_0.G;
+        int first = Math.min(toRow, (fromRow + g - 1) / g * g);
+        int last = Math.max(first, toRow / g * g);
+        for (int r = first; r < last; r += g) {
+            grouped.decodeColumns(r / g, scratch);
+            MatmulTiles.multiplyColumns(scratch, xs, nTokens, cols, out, rows, r);
+        }
+        rowByRow(grouped, xs, nTokens, out, fromRow, first, scratch);
+        rowByRow(grouped, xs, nTokens, out, last, toRow, scratch);
+    }
+
+    private void rowByRow(InterleavedQ4_0 grouped, float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
+        for (int r = fromRow; r < toRow; r++) {
+            grouped.dequantizeRow(r, scratch, 0);
+            for (int t = 0; t < nTokens; t++) {
+                out[t * rows + r] = FloatOps.dot(scratch, 0, xs, t * cols, cols);
+            }
+        }
+    }
+
     /** Decodes row {@code row} into {@code out[outOffset..outOffset+cols)}. */
     public void dequantizeRow(int row, float[] out, int outOffset) {
         Objects.checkIndex(row, rows);
+        InterleavedQ4_0 grouped = this.grouped;
+        if (grouped != null) {
+            if (out.length - outOffset < cols || outOffset < 0) {
+                throw new IndexOutOfBoundsException("out needs " + cols + " floats from " + outOffset + ", has " + out.length);
+            }
+            grouped.dequantizeRow(row, out, outOffset);
+            return;
+        }
         kernel.dequantize(data, row * rowBytes, out, outOffset, cols);
     }
 
@@ -133,6 +235,6 @@ public final class WeightMatrix {
 
     @Override
     public String toString() {
-        return type + " " + rows + "×" + cols;
+        return type + " " + rows + "×" + cols + (grouped == null ? "" : " (regrouped)");
     }
 }

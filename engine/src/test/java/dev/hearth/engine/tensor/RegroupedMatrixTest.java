@@ -1,0 +1,143 @@
+package dev.hearth.engine.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Q4_0 matrices regrouped for decoding ({@link InterleavedQ4_0}) against the reference kernel on the original bytes. */
+class RegroupedMatrixTest {
+
+    private static final int G = InterleavedQ4_0.G;
+    /** An odd number of groups, so the two-groups-per-pass kernel must finish a lone last group. */
+    private static final int ROWS = 5 * G;
+    private static final int COLS = 96;
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Arena arena = Arena.ofShared();
+
+    @AfterEach
+    void close() {
+        arena.close();
+    }
+
+    private static MemorySegment blocks(long seed) {
+        return RandomBlocks.segment(GgmlType.Q4_0, (long) ROWS * COLS, 0, new Random(seed));
+    }
+
+    private WeightMatrix regrouped(MemorySegment data) {
+        WeightMatrix plain = new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS);
+        MemorySegment into = arena.allocate(plain.regroupedBytes(), 64);
+        plain.regroup(into);
+        return plain;
+    }
+
+    private static float[] referenceRow(MemorySegment data, int row) {
+        float[] out = new float[COLS];
+        Kernels.reference(GgmlType.Q4_0).dequantize(data, row * GgmlType.Q4_0.bytesFor(COLS), out, 0, COLS);
+        return out;
+    }
+
+    private static double dot(float[] w, float[] x, int xOffset) {
+        double sum = 0;
+        for (int i = 0; i < w.length; i++) {
+            sum += w[i] * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    private static double magnitude(float[] w, float[] x, int xOffset) {
+        double sum = 0;
+        for (int i = 0; i < w.length; i++) {
+            sum += Math.abs(w[i] * x[xOffset + i]);
+        }
+        return sum;
+    }
+
+    @Test
+    void everyRowDecodesExactlyAsTheOriginalIncludingZeroSubnormalInfiniteAndNanScales() {
+        MemorySegment data = blocks(1);
+        short[] special = {0, (short) 0x8000, 0x0001, 0x03FF, (short) 0x83FF, 0x0400, 0x7BFF, 0x7C00, (short) 0xFC00, 0x7E00, 0x7C01};
+        for (int i = 0; i < special.length; i++) {
+            long block = 7L * i + 3;
+            data.set(LE_SHORT, block * 18, special[i]);
+        }
+        WeightMatrix m = regrouped(data);
+        for (int r = 0; r < ROWS; r++) {
+            float[] actual = new float[COLS + 2];
+            m.dequantizeRow(r, actual, 2);
+            assertArrayEquals(referenceRow(data, r), Arrays.copyOfRange(actual, 2, actual.length), "row " + r);
+        }
+    }
+
+    @Test
+    void matvecAgreesWithTheReferenceOnWholeGroupsAndRaggedRangesAndLeavesOtherRowsAlone() {
+        MemorySegment data = blocks(2);
+        WeightMatrix m = regrouped(data);
+        float[] x = RandomBlocks.gaussian(COLS, new Random(3));
+        for (int[] range : new int[][] {{0, ROWS}, {G, 3 * G}, {2 * G, 5 * G}, {3, ROWS - 2}, {G + 1, G + 5}}) {
+            float[] out = new float[ROWS];
+            Arrays.fill(out, 42f);
+            m.matvec(x, out, range[0], range[1]);
+            for (int r = 0; r < ROWS; r++) {
+                if (r < range[0] || r >= range[1]) {
+                    assertEquals(42f, out[r], "row " + r + " is outside " + Arrays.toString(range));
+                } else {
+                    float[] w = referenceRow(data, r);
+                    assertEquals(dot(w, x, 0), out[r], 1e-4 * magnitude(w, x, 0), "row " + r + " of " + Arrays.toString(range));
+                }
+            }
+        }
+    }
+
+    @Test
+    void matmulAgreesWithTheReferenceForFullTilesTheTokenRemainderAndRaggedRows() {
+        MemorySegment data = blocks(4);
+        WeightMatrix m = regrouped(data);
+        int tokens = 11;
+        float[] xs = RandomBlocks.gaussian(tokens * COLS, new Random(5));
+        for (int[] range : new int[][] {{0, ROWS}, {3, ROWS - 1}}) {
+            float[] out = new float[tokens * ROWS];
+            Arrays.fill(out, 42f);
+            m.matmul(xs, tokens, out, range[0], range[1], new float[m.scratchFloats()]);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < ROWS; r++) {
+                    float actual = out[t * ROWS + r];
+                    if (r < range[0] || r >= range[1]) {
+                        assertEquals(42f, actual, "token " + t + " row " + r + " is outside the range");
+                    } else {
+                        float[] w = referenceRow(data, r);
+                        assertEquals(dot(w, xs, t * COLS), actual, 1e-4 * magnitude(w, xs, t * COLS), "token " + t + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void onlyVectorKernelQ4_0MatricesOfWholeGroupsAreRegroupedAndOnlyOnce() {
+        MemorySegment data = blocks(6);
+        assertEquals(GgmlType.Q4_0.bytesFor((long) ROWS * COLS), new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS).regroupedBytes());
+        assertEquals(0, new WeightMatrix(GgmlType.Q4_0, data, ROWS - 1, COLS).regroupedBytes());
+        assertEquals(0, new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS, Kernels.reference(GgmlType.Q4_0)).regroupedBytes());
+        MemorySegment k = RandomBlocks.segment(GgmlType.Q4_K, (long) ROWS * 256, 0, new Random(7));
+        assertEquals(0, new WeightMatrix(GgmlType.Q4_K, k, ROWS, 256).regroupedBytes());
+        WeightMatrix once = regrouped(data);
+        assertEquals(0, once.regroupedBytes());
+        assertEquals(G, once.rowAlignment());
+        assertThrows(IllegalStateException.class, () -> once.regroup(arena.allocate(1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS).regroup(arena.allocate(100)));
+        assertTrue(once.toString().contains("regrouped"), once.toString());
+        assertEquals(1, new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS).rowAlignment(), "not regrouped yet");
+    }
+}
