@@ -217,17 +217,18 @@ final class InterleavedQ4_0 {
     }
 
     /**
-     * Decodes group {@code g} column by column: {@code panel[k·G + i]} = weight k of row g·G + i, for k in [0, cols).
+     * Decodes group {@code g} column by column: {@code panel[panelOffset + k·G + i]} = weight k of row g·G + i, for k in
+     * [0, cols).
      * The values are the reference's, bit for bit: (q − 8)·d in float.
      */
-    void decodeColumns(int g, float[] panel) {
-        if (panel.length < G * cols) {
-            throw new IllegalArgumentException("a column panel of " + G + " rows × " + cols + " needs " + G * cols + " floats, has " + panel.length);
+    void decodeColumns(int g, float[] panel, int panelOffset) {
+        if (panelOffset < 0 || panel.length - panelOffset < G * cols) {
+            throw new IllegalArgumentException("a column panel of " + G + " rows × " + cols + " needs " + G * cols + " floats, has " + (panel.length - panelOffset));
         }
         long at = g * groupBytes;
         for (int b = 0; b < blocks; b++, at += G * BLOCK_BYTES) {
             FloatVector d = scales(at);
-            int k = BLOCK * b * G;
+            int k = panelOffset + BLOCK * b * G;
             for (int j = 0; j < 16; j++) {
                 IntVector q = codes(at + 2 * G + G * j);
                 toFloat(q.and(0xF).sub(8)).mul(d).intoArray(panel, k + j * G);

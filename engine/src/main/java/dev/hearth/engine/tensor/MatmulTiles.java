@@ -123,27 +123,33 @@ final class MatmulTiles {
     static final int COLUMN_TOKENS = 8;
 
     /**
-     * {@code out[t*outStride + firstRow + i] = Σ_k panel[k*L + i] · xs[t*n + k]} for the {@link VectorKernels#L} rows of a
-     * panel decoded column by column ({@link InterleavedQ4_0#decodeColumns}) and every token t. Tiles of L rows ×
-     * {@link #COLUMN_TOKENS} tokens: each step loads one column of weights and broadcasts one activation per token into
-     * 8 independent FMAs; each accumulator already holds L rows' results, so nothing is reduced across lanes.
+     * {@code out[t*outStride + firstRow + g*L + i] = Σ_k panel[g*L*n + k*L + i] · xs[t*n + k]} for the {@code groups}
+     * (1 or 2) groups of {@link VectorKernels#L} rows in {@code panel}, each decoded column by column
+     * ({@link InterleavedQ4_0#decodeColumns}), and every token t. Tiles of two groups × {@link #COLUMN_TOKENS} tokens:
+     * each step loads one column of each group and broadcasts one activation per token into 16 independent FMAs (10
+     * loads per 16 FMAs); each accumulator already holds L rows' results, so nothing is reduced across lanes.
      */
-    static void multiplyColumns(float[] panel, float[] xs, int tokens, int n, float[] out, int outStride, int firstRow) {
+    static void multiplyColumns(float[] panel, int groups, float[] xs, int tokens, int n, float[] out, int outStride, int firstRow) {
         int t = 0;
-        for (; t + COLUMN_TOKENS <= tokens; t += COLUMN_TOKENS) {
-            columns8(panel, xs, t, n, out, outStride, firstRow);
-        }
-        for (; t < tokens; t++) {
-            int x = t * n;
-            FloatVector a = FloatVector.zero(F);
-            for (int k = 0; k < n; k++) {
-                a = FloatVector.fromArray(F, panel, k * L).fma(FloatVector.broadcast(F, xs[x + k]), a);
+        if (groups == 2) {
+            for (; t + COLUMN_TOKENS <= tokens; t += COLUMN_TOKENS) {
+                columns2x8(panel, xs, t, n, out, outStride, firstRow);
             }
-            a.intoArray(out, t * outStride + firstRow);
+        }
+        for (int g = 0; g < groups; g++) {
+            int w = g * L * n;
+            for (int token = t; token < tokens; token++) {
+                int x = token * n;
+                FloatVector a = FloatVector.zero(F);
+                for (int k = 0; k < n; k++) {
+                    a = FloatVector.fromArray(F, panel, w + k * L).fma(FloatVector.broadcast(F, xs[x + k]), a);
+                }
+                a.intoArray(out, token * outStride + firstRow + g * L);
+            }
         }
     }
 
-    private static void columns8(float[] panel, float[] xs, int t, int n, float[] out, int outStride, int firstRow) {
+    private static void columns2x8(float[] panel, float[] xs, int t, int n, float[] out, int outStride, int firstRow) {
         int x0 = t * n;
         int x1 = x0 + n;
         int x2 = x1 + n;
@@ -152,28 +158,63 @@ final class MatmulTiles {
         int x5 = x4 + n;
         int x6 = x5 + n;
         int x7 = x6 + n;
+        int second = L * n;
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
         FloatVector a4 = FloatVector.zero(F), a5 = FloatVector.zero(F), a6 = FloatVector.zero(F), a7 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
+        FloatVector b4 = FloatVector.zero(F), b5 = FloatVector.zero(F), b6 = FloatVector.zero(F), b7 = FloatVector.zero(F);
         for (int k = 0; k < n; k++) {
             FloatVector w = FloatVector.fromArray(F, panel, k * L);
-            a0 = w.fma(FloatVector.broadcast(F, xs[x0 + k]), a0);
-            a1 = w.fma(FloatVector.broadcast(F, xs[x1 + k]), a1);
-            a2 = w.fma(FloatVector.broadcast(F, xs[x2 + k]), a2);
-            a3 = w.fma(FloatVector.broadcast(F, xs[x3 + k]), a3);
-            a4 = w.fma(FloatVector.broadcast(F, xs[x4 + k]), a4);
-            a5 = w.fma(FloatVector.broadcast(F, xs[x5 + k]), a5);
-            a6 = w.fma(FloatVector.broadcast(F, xs[x6 + k]), a6);
-            a7 = w.fma(FloatVector.broadcast(F, xs[x7 + k]), a7);
+            FloatVector v = FloatVector.fromArray(F, panel, second + k * L);
+            FloatVector x = FloatVector.broadcast(F, xs[x0 + k]);
+            a0 = w.fma(x, a0);
+            b0 = v.fma(x, b0);
+            x = FloatVector.broadcast(F, xs[x1 + k]);
+            a1 = w.fma(x, a1);
+            b1 = v.fma(x, b1);
+            x = FloatVector.broadcast(F, xs[x2 + k]);
+            a2 = w.fma(x, a2);
+            b2 = v.fma(x, b2);
+            x = FloatVector.broadcast(F, xs[x3 + k]);
+            a3 = w.fma(x, a3);
+            b3 = v.fma(x, b3);
+            x = FloatVector.broadcast(F, xs[x4 + k]);
+            a4 = w.fma(x, a4);
+            b4 = v.fma(x, b4);
+            x = FloatVector.broadcast(F, xs[x5 + k]);
+            a5 = w.fma(x, a5);
+            b5 = v.fma(x, b5);
+            x = FloatVector.broadcast(F, xs[x6 + k]);
+            a6 = w.fma(x, a6);
+            b6 = v.fma(x, b6);
+            x = FloatVector.broadcast(F, xs[x7 + k]);
+            a7 = w.fma(x, a7);
+            b7 = v.fma(x, b7);
         }
         int o = t * outStride + firstRow;
         a0.intoArray(out, o);
-        a1.intoArray(out, o + outStride);
-        a2.intoArray(out, o + 2 * outStride);
-        a3.intoArray(out, o + 3 * outStride);
-        a4.intoArray(out, o + 4 * outStride);
-        a5.intoArray(out, o + 5 * outStride);
-        a6.intoArray(out, o + 6 * outStride);
-        a7.intoArray(out, o + 7 * outStride);
+        b0.intoArray(out, o + L);
+        o += outStride;
+        a1.intoArray(out, o);
+        b1.intoArray(out, o + L);
+        o += outStride;
+        a2.intoArray(out, o);
+        b2.intoArray(out, o + L);
+        o += outStride;
+        a3.intoArray(out, o);
+        b3.intoArray(out, o + L);
+        o += outStride;
+        a4.intoArray(out, o);
+        b4.intoArray(out, o + L);
+        o += outStride;
+        a5.intoArray(out, o);
+        b5.intoArray(out, o + L);
+        o += outStride;
+        a6.intoArray(out, o);
+        b6.intoArray(out, o + L);
+        o += outStride;
+        a7.intoArray(out, o);
+        b7.intoArray(out, o + L);
     }
 
     /** The scalar remainder [from, n) of a dot product whose length is not a multiple of the lane count. */

@@ -149,7 +149,7 @@ public final class WeightMatrix {
      */
     public int scratchFloats() {
         int panel = MatmulTiles.panelRows(cols) * cols;
-        return regroupable() ? Math.max(panel, InterleavedQ4_0.G * cols) : panel;
+        return regroupable() ? Math.max(panel, 2 * InterleavedQ4_0.G * cols) : panel;
     }
 
     /**
@@ -185,14 +185,17 @@ public final class WeightMatrix {
         }
     }
 
-    /** Whole groups decoded column by column and multiplied in register tiles of one group × 8 tokens; rows outside whole groups one by one. */
+    /** Whole groups decoded column by column, two at a time, and multiplied in register tiles of two groups × 8 tokens; rows outside whole groups one by one. */
     private void matmulGroups(InterleavedQ4_0 grouped, float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
         int g = InterleavedQ4_0.G;
         int first = Math.min(toRow, (fromRow + g - 1) / g * g);
         int last = Math.max(first, toRow / g * g);
-        for (int r = first; r < last; r += g) {
-            grouped.decodeColumns(r / g, scratch);
-            MatmulTiles.multiplyColumns(scratch, xs, nTokens, cols, out, rows, r);
+        for (int r = first; r < last; r += 2 * g) {
+            int groups = Math.min(2, (last - r) / g);
+            for (int i = 0; i < groups; i++) {
+                grouped.decodeColumns(r / g + i, scratch, i * g * cols);
+            }
+            MatmulTiles.multiplyColumns(scratch, groups, xs, nTokens, cols, out, rows, r);
         }
         rowByRow(grouped, xs, nTokens, out, fromRow, first, scratch);
         rowByRow(grouped, xs, nTokens, out, last, toRow, scratch);
