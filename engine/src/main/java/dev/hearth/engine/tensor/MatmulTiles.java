@@ -125,7 +125,7 @@ final class MatmulTiles {
     /**
      * {@code out[t*outStride + firstRow + g*L + i] = Σ_k panel[g*L*n + k*L + i] · xs[t*n + k]} for the {@code groups}
      * (1 or 2) groups of {@link VectorKernels#L} rows in {@code panel}, each decoded column by column
-     * ({@link InterleavedQ4_0#decodeColumns}), and every token t. Tiles of two groups × {@link #COLUMN_TOKENS} tokens:
+     * ({@link RowGroups#decodeColumns}), and every token t. Tiles of two groups × {@link #COLUMN_TOKENS} tokens:
      * each step loads one column of each group and broadcasts one activation per token into 16 independent FMAs (10
      * loads per 16 FMAs); each accumulator already holds L rows' results, so nothing is reduced across lanes.
      */

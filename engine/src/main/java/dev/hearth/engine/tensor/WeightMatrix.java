@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A weight matrix: rows × cols, read from the GGUF layout (each row's cols elements contiguous; GGUF dims
- * ne=[cols, rows]) or, once {@link #regroup} has finished, from a copy regrouped for decoding ({@link InterleavedQ4_0}).
+ * ne=[cols, rows]) or, once {@link #regroup} has finished, from a copy regrouped for decoding ({@link RowGroups}).
  * The switch may happen while other threads use the matrix: every call reads the layout once and stays with it.
  */
 public final class WeightMatrix {
@@ -16,7 +16,7 @@ public final class WeightMatrix {
     private final int cols;
     private final long rowBytes;
     private final RowKernel kernel;
-    private volatile InterleavedQ4_0 grouped;
+    private volatile RowGroups grouped;
 
     /** A matrix read with {@link Kernels#vector}. */
     public WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
@@ -51,15 +51,15 @@ public final class WeightMatrix {
     }
 
     /**
-     * Bytes {@link #regroup} needs for this matrix, or 0 when it does not apply (only Q4_0 is regrouped, in whole groups
+     * Bytes {@link #regroup} needs for this matrix, or 0 when it does not apply (only Q4_0 and Q4_K are regrouped, in whole groups
      * of the platform's float lanes, and only with the Vector API kernel).
      */
     public long regroupedBytes() {
-        return grouped == null && regroupable() ? InterleavedQ4_0.bytesFor(rows, cols) : 0;
+        return grouped == null && regroupable() ? RowGroups.bytesFor(type, rows, cols) : 0;
     }
 
     private boolean regroupable() {
-        return kernel == Kernels.vector(type) && InterleavedQ4_0.fits(type, rows, cols);
+        return kernel == Kernels.vector(type) && RowGroups.fits(type, rows, cols);
     }
 
     /**
@@ -73,14 +73,14 @@ public final class WeightMatrix {
         if (regroupedBytes() == 0) {
             throw new IllegalStateException(this + " cannot be regrouped");
         }
-        InterleavedQ4_0 packed = InterleavedQ4_0.in(into, rows, cols);
+        RowGroups packed = RowGroups.in(type, into, rows, cols);
         packed.pack(data, 0, packed.groups());
         grouped = packed;
     }
 
     /** Row ranges split on multiples of this run fastest (whole groups once regrouped); other ranges work too. */
     public int rowAlignment() {
-        return grouped == null ? 1 : InterleavedQ4_0.G;
+        return grouped == null ? 1 : RowGroups.G;
     }
 
     public GgmlType type() {
@@ -98,7 +98,7 @@ public final class WeightMatrix {
     /** Row {@code row} · {@code x[xOffset..xOffset+cols)}. */
     public float dotRow(int row, float[] x, int xOffset) {
         Objects.checkIndex(row, rows);
-        InterleavedQ4_0 grouped = this.grouped;
+        RowGroups grouped = this.grouped;
         if (grouped != null) {
             float[] decoded = new float[cols];
             grouped.dequantizeRow(row, decoded, 0);
@@ -112,12 +112,12 @@ public final class WeightMatrix {
         checkRows(fromRow, toRow);
         checkLength("x", x, cols);
         checkLength("out", out, toRow);
-        InterleavedQ4_0 grouped = this.grouped;
+        RowGroups grouped = this.grouped;
         if (grouped == null) {
             kernel.matvec(data, rowBytes, x, out, fromRow, toRow, cols);
             return;
         }
-        int g = InterleavedQ4_0.G;
+        int g = RowGroups.G;
         int first = Math.min(toRow, (fromRow + g - 1) / g * g);
         int last = Math.max(first, toRow / g * g);
         float[] decoded = first > fromRow || last < toRow ? new float[cols] : null;
@@ -149,7 +149,7 @@ public final class WeightMatrix {
      */
     public int scratchFloats() {
         int panel = MatmulTiles.panelRows(cols) * cols;
-        return regroupable() ? Math.max(panel, 2 * InterleavedQ4_0.G * cols) : panel;
+        return regroupable() ? Math.max(panel, 2 * RowGroups.G * cols) : panel;
     }
 
     /**
@@ -170,7 +170,7 @@ public final class WeightMatrix {
             return;
         }
         checkLength("scratch", scratch, scratchFloats());
-        InterleavedQ4_0 grouped = this.grouped;
+        RowGroups grouped = this.grouped;
         if (grouped != null) {
             matmulGroups(grouped, xs, nTokens, out, fromRow, toRow, scratch);
             return;
@@ -186,8 +186,8 @@ public final class WeightMatrix {
     }
 
     /** Whole groups decoded column by column, two at a time, and multiplied in register tiles of two groups × 8 tokens; rows outside whole groups one by one. */
-    private void matmulGroups(InterleavedQ4_0 grouped, float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
-        int g = InterleavedQ4_0.G;
+    private void matmulGroups(RowGroups grouped, float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
+        int g = RowGroups.G;
         int first = Math.min(toRow, (fromRow + g - 1) / g * g);
         int last = Math.max(first, toRow / g * g);
         for (int r = first; r < last; r += 2 * g) {
@@ -201,7 +201,7 @@ public final class WeightMatrix {
         rowByRow(grouped, xs, nTokens, out, last, toRow, scratch);
     }
 
-    private void rowByRow(InterleavedQ4_0 grouped, float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
+    private void rowByRow(RowGroups grouped, float[] xs, int nTokens, float[] out, int fromRow, int toRow, float[] scratch) {
         for (int r = fromRow; r < toRow; r++) {
             grouped.dequantizeRow(r, scratch, 0);
             for (int t = 0; t < nTokens; t++) {
@@ -213,7 +213,7 @@ public final class WeightMatrix {
     /** Decodes row {@code row} into {@code out[outOffset..outOffset+cols)}. */
     public void dequantizeRow(int row, float[] out, int outOffset) {
         Objects.checkIndex(row, rows);
-        InterleavedQ4_0 grouped = this.grouped;
+        RowGroups grouped = this.grouped;
         if (grouped != null) {
             if (out.length - outOffset < cols || outOffset < 0) {
                 throw new IndexOutOfBoundsException("out needs " + cols + " floats from " + outOffset + ", has " + out.length);

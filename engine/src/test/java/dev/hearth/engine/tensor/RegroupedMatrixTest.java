@@ -13,14 +13,15 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Q4_0 matrices regrouped for decoding ({@link InterleavedQ4_0}) against the reference kernel on the original bytes. */
+/** Q4_0 and Q4_K matrices regrouped for decoding ({@link RowGroups}) against the reference kernel on the original bytes. */
 class RegroupedMatrixTest {
 
-    private static final int G = InterleavedQ4_0.G;
-    /** An odd number of groups, so the two-groups-per-pass kernel must finish a lone last group. */
+    private static final int G = RowGroups.G;
+    /** An odd number of groups, so the two-groups-per-pass kernels must finish a lone last group. */
     private static final int ROWS = 5 * G;
-    private static final int COLS = 96;
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Arena arena = Arena.ofShared();
@@ -30,20 +31,26 @@ class RegroupedMatrixTest {
         arena.close();
     }
 
-    private static MemorySegment blocks(long seed) {
-        return RandomBlocks.segment(GgmlType.Q4_0, (long) ROWS * COLS, 0, new Random(seed));
+    /** Three blocks of Q4_0, two of Q4_K. */
+    private static int cols(GgmlType type) {
+        return type == GgmlType.Q4_K ? 512 : 96;
     }
 
-    private WeightMatrix regrouped(MemorySegment data) {
-        WeightMatrix plain = new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS);
+    private static MemorySegment blocks(GgmlType type, long seed) {
+        return RandomBlocks.segment(type, (long) ROWS * cols(type), 0, new Random(seed));
+    }
+
+    private WeightMatrix regrouped(GgmlType type, MemorySegment data) {
+        WeightMatrix plain = new WeightMatrix(type, data, ROWS, cols(type));
         MemorySegment into = arena.allocate(plain.regroupedBytes(), 64);
         plain.regroup(into);
         return plain;
     }
 
-    private static float[] referenceRow(MemorySegment data, int row) {
-        float[] out = new float[COLS];
-        Kernels.reference(GgmlType.Q4_0).dequantize(data, row * GgmlType.Q4_0.bytesFor(COLS), out, 0, COLS);
+    private static float[] referenceRow(GgmlType type, MemorySegment data, int row) {
+        int cols = cols(type);
+        float[] out = new float[cols];
+        Kernels.reference(type).dequantize(data, row * type.bytesFor(cols), out, 0, cols);
         return out;
     }
 
@@ -63,27 +70,34 @@ class RegroupedMatrixTest {
         return sum;
     }
 
-    @Test
-    void everyRowDecodesExactlyAsTheOriginalIncludingZeroSubnormalInfiniteAndNanScales() {
-        MemorySegment data = blocks(1);
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K"})
+    void everyRowDecodesExactlyAsTheOriginalIncludingZeroSubnormalInfiniteAndNanScales(GgmlType type) {
+        MemorySegment data = blocks(type, 1);
         short[] special = {0, (short) 0x8000, 0x0001, 0x03FF, (short) 0x83FF, 0x0400, 0x7BFF, 0x7C00, (short) 0xFC00, 0x7E00, 0x7C01};
+        long blocks = (long) ROWS * cols(type) / type.blockSize();
         for (int i = 0; i < special.length; i++) {
-            long block = 7L * i + 3;
-            data.set(LE_SHORT, block * 18, special[i]);
+            long block = (7L * i + 3) % blocks;
+            data.set(LE_SHORT, block * type.blockBytes(), special[i]);
+            if (type == GgmlType.Q4_K) {
+                data.set(LE_SHORT, ((5L * i + 1) % blocks) * type.blockBytes() + 2, special[i]);
+            }
         }
-        WeightMatrix m = regrouped(data);
+        WeightMatrix m = regrouped(type, data);
+        int cols = cols(type);
         for (int r = 0; r < ROWS; r++) {
-            float[] actual = new float[COLS + 2];
+            float[] actual = new float[cols + 2];
             m.dequantizeRow(r, actual, 2);
-            assertArrayEquals(referenceRow(data, r), Arrays.copyOfRange(actual, 2, actual.length), "row " + r);
+            assertArrayEquals(referenceRow(type, data, r), Arrays.copyOfRange(actual, 2, actual.length), "row " + r);
         }
     }
 
-    @Test
-    void matvecAgreesWithTheReferenceOnWholeGroupsAndRaggedRangesAndLeavesOtherRowsAlone() {
-        MemorySegment data = blocks(2);
-        WeightMatrix m = regrouped(data);
-        float[] x = RandomBlocks.gaussian(COLS, new Random(3));
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K"})
+    void matvecAgreesWithTheReferenceOnWholeGroupsAndRaggedRangesAndLeavesOtherRowsAlone(GgmlType type) {
+        MemorySegment data = blocks(type, 2);
+        WeightMatrix m = regrouped(type, data);
+        float[] x = RandomBlocks.gaussian(cols(type), new Random(3));
         for (int[] range : new int[][] {{0, ROWS}, {G, 3 * G}, {2 * G, 5 * G}, {3, ROWS - 2}, {G + 1, G + 5}}) {
             float[] out = new float[ROWS];
             Arrays.fill(out, 42f);
@@ -92,19 +106,21 @@ class RegroupedMatrixTest {
                 if (r < range[0] || r >= range[1]) {
                     assertEquals(42f, out[r], "row " + r + " is outside " + Arrays.toString(range));
                 } else {
-                    float[] w = referenceRow(data, r);
+                    float[] w = referenceRow(type, data, r);
                     assertEquals(dot(w, x, 0), out[r], 1e-4 * magnitude(w, x, 0), "row " + r + " of " + Arrays.toString(range));
                 }
             }
         }
     }
 
-    @Test
-    void matmulAgreesWithTheReferenceForFullTilesTheTokenRemainderAndRaggedRows() {
-        MemorySegment data = blocks(4);
-        WeightMatrix m = regrouped(data);
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K"})
+    void matmulAgreesWithTheReferenceForFullTilesTheTokenRemainderAndRaggedRows(GgmlType type) {
+        MemorySegment data = blocks(type, 4);
+        WeightMatrix m = regrouped(type, data);
         int tokens = 11;
-        float[] xs = RandomBlocks.gaussian(tokens * COLS, new Random(5));
+        int cols = cols(type);
+        float[] xs = RandomBlocks.gaussian(tokens * cols, new Random(5));
         for (int[] range : new int[][] {{0, ROWS}, {3, ROWS - 1}}) {
             float[] out = new float[tokens * ROWS];
             Arrays.fill(out, 42f);
@@ -115,8 +131,8 @@ class RegroupedMatrixTest {
                     if (r < range[0] || r >= range[1]) {
                         assertEquals(42f, actual, "token " + t + " row " + r + " is outside the range");
                     } else {
-                        float[] w = referenceRow(data, r);
-                        assertEquals(dot(w, xs, t * COLS), actual, 1e-4 * magnitude(w, xs, t * COLS), "token " + t + " row " + r);
+                        float[] w = referenceRow(type, data, r);
+                        assertEquals(dot(w, xs, t * cols), actual, 1e-4 * magnitude(w, xs, t * cols), "token " + t + " row " + r);
                     }
                 }
             }
@@ -124,14 +140,17 @@ class RegroupedMatrixTest {
     }
 
     @Test
-    void onlyVectorKernelQ4_0MatricesOfWholeGroupsAreRegroupedAndOnlyOnce() {
-        MemorySegment data = blocks(6);
+    void onlyVectorKernelQ4_0AndQ4_KMatricesOfWholeGroupsAreRegroupedAndOnlyOnce() {
+        int COLS = cols(GgmlType.Q4_0);
+        MemorySegment data = blocks(GgmlType.Q4_0, 6);
         assertEquals(GgmlType.Q4_0.bytesFor((long) ROWS * COLS), new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS).regroupedBytes());
         assertEquals(0, new WeightMatrix(GgmlType.Q4_0, data, ROWS - 1, COLS).regroupedBytes());
         assertEquals(0, new WeightMatrix(GgmlType.Q4_0, data, ROWS, COLS, Kernels.reference(GgmlType.Q4_0)).regroupedBytes());
-        MemorySegment k = RandomBlocks.segment(GgmlType.Q4_K, (long) ROWS * 256, 0, new Random(7));
-        assertEquals(0, new WeightMatrix(GgmlType.Q4_K, k, ROWS, 256).regroupedBytes());
-        WeightMatrix once = regrouped(data);
+        MemorySegment k = blocks(GgmlType.Q4_K, 7);
+        assertEquals(148L * ROWS * 2, new WeightMatrix(GgmlType.Q4_K, k, ROWS, 512).regroupedBytes(), "4 bytes per block more: unpacked sub-block scales");
+        MemorySegment q6 = RandomBlocks.segment(GgmlType.Q6_K, (long) ROWS * 256, 0, new Random(8));
+        assertEquals(0, new WeightMatrix(GgmlType.Q6_K, q6, ROWS, 256).regroupedBytes());
+        WeightMatrix once = regrouped(GgmlType.Q4_0, data);
         assertEquals(0, once.regroupedBytes());
         assertEquals(G, once.rowAlignment());
         assertThrows(IllegalStateException.class, () -> once.regroup(arena.allocate(1)));
