@@ -38,6 +38,8 @@ public final class LlamaModel implements AutoCloseable {
     private final Arena regrouped;
     private final java.util.Map<WeightMatrix, GgufTensor> tensors = new java.util.IdentityHashMap<>();
     private volatile boolean closing;
+    /** What the matrices regrouped so far added to their file bytes. */
+    private volatile long regroupedExtra;
     private Thread regrouping;
     private Tokenizer tokenizer;
 
@@ -113,21 +115,15 @@ public final class LlamaModel implements AutoCloseable {
      * out, the remaining matrices stay in the file's layout, which works the same, only slower.
      */
     private void regroupAll() {
-        java.util.List<WeightMatrix> matrices = new java.util.ArrayList<>();
-        for (Block b : blocks) {
-            matrices.addAll(java.util.List.of(b.wq(), b.wk(), b.wv(), b.wo(), b.gate(), b.up(), b.down()));
-        }
-        if (output != tokenEmbedding) {
-            matrices.add(output);
-        }
         try {
-            for (WeightMatrix m : matrices) {
+            for (WeightMatrix m : streamedMatrices()) {
                 long bytes = m.regroupedBytes();
                 if (closing) {
                     return;
                 }
                 if (bytes > 0) {
                     m.regroup(AnonymousMemory.allocate(bytes, regrouped));
+                    regroupedExtra += bytes - tensors.get(m).byteSize();
                     gguf.release(tensors.get(m));
                 }
             }
@@ -185,14 +181,36 @@ public final class LlamaModel implements AutoCloseable {
         return chatTemplate;
     }
 
-    /** Bytes of all tensors: what decoding reads from memory, roughly, per token. */
+    /**
+     * Bytes the weights take in memory: the file's tensors, plus what regrouping adds (Q4_K's unpacked sub-block
+     * scales, 4 bytes per 144). Roughly what decoding reads per token.
+     */
     public long weightBytes() {
-        return gguf.tensors().stream().mapToLong(GgufTensor::byteSize).sum();
+        long bytes = gguf.tensors().stream().mapToLong(GgufTensor::byteSize).sum();
+        for (WeightMatrix m : streamedMatrices()) {
+            long regrouped = m.regroupedBytes();
+            if (regrouped > 0) {
+                bytes += regrouped - tensors.get(m).byteSize();
+            }
+        }
+        return bytes + regroupedExtra;
     }
 
     /** The dominant weight type, as a user would name the file's quantization (e.g. Q4_0). */
     public GgmlType mainWeightType() {
         return blocks[0].gate().type();
+    }
+
+    /** The matrices a decode step streams through: every block's, then the output's (unless it is the embedding). */
+    private java.util.List<WeightMatrix> streamedMatrices() {
+        java.util.List<WeightMatrix> matrices = new java.util.ArrayList<>();
+        for (Block b : blocks) {
+            matrices.addAll(java.util.List.of(b.wq(), b.wk(), b.wv(), b.wo(), b.gate(), b.up(), b.down()));
+        }
+        if (output != tokenEmbedding) {
+            matrices.add(output);
+        }
+        return matrices;
     }
 
     /** Stops regrouping (waiting for the matrix in progress), then unmaps the file and frees the regrouped weights. */
