@@ -256,6 +256,10 @@ public final class GgufFile implements AutoCloseable {
      * process does not hold both. Returns whether the hint was given; where madvise is unavailable it is skipped.
      */
     public boolean release(GgufTensor t) {
+        return advise(t, Madvise.DONTNEED);
+    }
+
+    private boolean advise(GgufTensor t, int advice) {
         MemorySegment bytes = data(t);
         long page = 4096;
         long start = (bytes.address() + page - 1) / page * page;
@@ -265,7 +269,7 @@ public final class GgufFile implements AutoCloseable {
             return false;
         }
         try {
-            return (int) madvise.invokeExact(MemorySegment.ofAddress(start), end - start, Madvise.DONTNEED) == 0;
+            return (int) madvise.invokeExact(MemorySegment.ofAddress(start), end - start, advice) == 0;
         } catch (Throwable e) {
             return false;
         }
