@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The model and its one generation thread. Loading, prompt encoding and generation all run on that thread,
@@ -44,9 +45,15 @@ public final class Assistant implements AutoCloseable {
 
     /**
      * Maps and checks the file, then makes a session at {@code context} tokens (0: the largest default that fits
-     * in free memory); replaces any model loaded before.
+     * in free memory); replaces any model loaded before. Fails with {@link ModelLoadException} naming the memory
+     * needed and free when weights, cache and scratch at that context do not fit in the memory free now.
      */
     public CompletableFuture<Loaded> load(Path file, int context, int threads) {
+        return load(file, context, threads, MemoryPlan::availableMemory);
+    }
+
+    /** {@link #load} against the free memory {@code available} reports (0 = unknown, which counts as enough). */
+    CompletableFuture<Loaded> load(Path file, int context, int threads, LongSupplier available) {
         return CompletableFuture.supplyAsync(() -> {
             unload();
             try {
@@ -54,6 +61,12 @@ public final class Assistant implements AutoCloseable {
                 try {
                     int ctx = context > 0 ? Math.max(64, Math.min(context, next.config().trainedContext()))
                             : MemoryPlan.defaultContext(next.config(), next.weightBytes(), threads);
+                    MemoryPlan estimate = MemoryPlan.of(next, ctx, threads);
+                    MemoryPlan plan = new MemoryPlan(estimate.weightBytes(), estimate.kvCacheBytes(), estimate.scratchBytes(),
+                            available.getAsLong());
+                    if (!plan.fits()) {
+                        throw new ModelLoadException("At a context of " + ctx + " tokens, " + plan.refusal() + ".", null);
+                    }
                     session = new GenerationSession(next, ctx, threads);
                     model = next;
                     loaded = new Loaded(ModelFacts.describe(file, next, ctx, threads), ctx, threads);

@@ -103,11 +103,12 @@ final class Generate {
         if (threads < 1 || context < 2) {
             throw new UsageException("--threads must be at least 1 and --context at least 2");
         }
+        context = Math.min(context, model.config().trainedContext());
         MemoryPlan plan = MemoryPlan.of(model, context, threads);
         if (!plan.fits()) {
-            throw new IllegalStateException(plan.refusal());
+            throw new IllegalStateException("a context of " + context + " tokens does not fit: " + plan.refusal());
         }
-        return new GenerationSession(model, Math.min(context, model.config().trainedContext()), threads);
+        return new GenerationSession(model, context, threads);
     }
 
     static SamplerSettings sampler(Args args) {

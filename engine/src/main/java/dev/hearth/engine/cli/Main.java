@@ -31,7 +31,7 @@ public final class Main {
               chat          --model M [--system S] [sampling options as for generate]
               bench         --model M --prompt-tokens P --gen-tokens G [--threads T] [--context C] [--label L] [--json]
               bench-kernels [--types Q4_0,Q6_K,...] [--rows R] [--cols C] [--tokens N] [--threads T] [--seconds S]
-              make-model    --shape tiny|8b --quant Q --seed S --out M [--vocab full|small]
+              make-model    --shape tiny|long|8b --quant Q --seed S --out M [--vocab full|small]
             """;
 
     private static final Map<String, Command> COMMANDS = Map.of(

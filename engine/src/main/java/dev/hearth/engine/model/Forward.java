@@ -23,6 +23,9 @@ public final class Forward {
      */
     private static final int ROW_PAD = 16;
 
+    /** Tokens of a batch whose attention shares each cached row read (see {@link #attention}). */
+    static final int QUERY_BLOCK = 16;
+
     private final LlamaModel model;
     private final LlamaConfig c;
     private final KvCache cache;
@@ -40,7 +43,7 @@ public final class Forward {
     private final float[] gate;   // SwiGLU gate              [n × ffnDim]
     private final float[] up;     // SwiGLU up                [n × ffnDim]
     private final float[] logits; // last token's logits      [vocab]
-    private final float[][] scores; // per worker: attention weights over the context, one row per query head of a group
+    private final float[][] scores; // per worker: attention weights over the context, one row per query head of a block
     private final float[][] decoded; // per worker: weight rows decoded for the batched matmul
     private final float[][] cachedRow; // per worker: one key or value row of the cache, in F32, at ROW_PAD
     private final float[] ropeCos;  // [n × ropeDim/2]
@@ -84,7 +87,7 @@ public final class Forward {
         gate = new float[maxBatch * c.ffnDim()];
         up = new float[maxBatch * c.ffnDim()];
         logits = new float[c.vocabSize()];
-        scores = new float[pool.threads()][c.groupSize() * cache.contextLength()];
+        scores = new float[pool.threads()][Math.min(maxBatch, QUERY_BLOCK) * c.groupSize() * cache.contextLength()];
         int scratch = 0;
         for (int layer = 0; layer < c.layers(); layer++) {
             LlamaModel.Block b = model.block(layer);
@@ -207,8 +210,11 @@ public final class Forward {
 
     /**
      * Causal attention with grouped query heads: query head h reads key/value head h / groupSize.
-     * One piece of work is a (token, key/value head) pair: each cached F16 key and value row is read and
-     * converted once, then used by all the group's query heads rather than read once per head.
+     * One piece of work is a key/value head and a block of up to {@link #QUERY_BLOCK} consecutive tokens: each
+     * cached F16 key and value row is read and converted once for the block, then used by all its tokens and all
+     * the group's query heads while it is in the core's cache, rather than streamed from memory once per token.
+     * Every query's arithmetic (its dot products, softmax and its sum over positions in order) is the same as one
+     * query at a time.
      */
     private void attention(int layer, int n, int startPos) {
         int headDim = c.headDim();
@@ -220,27 +226,40 @@ public final class Forward {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         short[] keys = cache.keys(layer);
         short[] values = cache.values(layer);
-        pool.run(n * kvHeads, (piece, worker) -> {
-            int t = piece / kvHeads;
+        int blocks = (n + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        pool.run(blocks * kvHeads, (piece, worker) -> {
+            int first = (piece / kvHeads) * QUERY_BLOCK;
+            int end = Math.min(n, first + QUERY_BLOCK);
             int kvOff = (piece % kvHeads) * headDim;
-            int pos = startPos + t;
-            int qOff = t * qDim + kvOff * group; // the group's query heads are adjacent
+            int lastPos = startPos + end - 1;
             float[] s = scores[worker];
             float[] row = cachedRow[worker];
-            for (int j = 0; j <= pos; j++) {
+            for (int j = 0; j <= lastPos; j++) {
                 HalfOps.load(keys, j * kvDim + kvOff, row, ROW_PAD, headDim);
-                for (int g = 0; g < group; g++) {
-                    s[g * context + j] = FloatOps.dot(q, qOff + g * headDim, row, ROW_PAD, headDim) * scale;
+                for (int t = Math.max(first, j - startPos); t < end; t++) {
+                    int qOff = t * qDim + kvOff * group; // the group's query heads are adjacent
+                    int sOff = (t - first) * group * context;
+                    for (int g = 0; g < group; g++) {
+                        s[sOff + g * context + j] = FloatOps.dot(q, qOff + g * headDim, row, ROW_PAD, headDim) * scale;
+                    }
                 }
             }
-            for (int g = 0; g < group; g++) {
-                FloatOps.softmax(s, g * context, pos + 1);
-            }
-            java.util.Arrays.fill(att, qOff, qOff + group * headDim, 0f);
-            for (int j = 0; j <= pos; j++) {
-                HalfOps.load(values, j * kvDim + kvOff, row, ROW_PAD, headDim);
+            for (int t = first; t < end; t++) {
+                int sOff = (t - first) * group * context;
                 for (int g = 0; g < group; g++) {
-                    FloatOps.axpy(s[g * context + j], row, ROW_PAD, att, qOff + g * headDim, headDim);
+                    FloatOps.softmax(s, sOff + g * context, startPos + t + 1);
+                }
+                int qOff = t * qDim + kvOff * group;
+                java.util.Arrays.fill(att, qOff, qOff + group * headDim, 0f);
+            }
+            for (int j = 0; j <= lastPos; j++) {
+                HalfOps.load(values, j * kvDim + kvOff, row, ROW_PAD, headDim);
+                for (int t = Math.max(first, j - startPos); t < end; t++) {
+                    int qOff = t * qDim + kvOff * group;
+                    int sOff = (t - first) * group * context;
+                    for (int g = 0; g < group; g++) {
+                        FloatOps.axpy(s[sOff + g * context + j], row, ROW_PAD, att, qOff + g * headDim, headDim);
+                    }
                 }
             }
         });

@@ -30,7 +30,8 @@ public record MemoryPlan(long weightBytes, long kvCacheBytes, long scratchBytes,
         long batch = Forward.BATCH;
         long qDim = (long) c.heads() * c.headDim();
         long activations = batch * (4L * c.dim() + 2 * qDim + 2L * c.kvDim() + 2L * c.ffnDim()) * Float.BYTES;
-        long scratch = activations + (long) c.vocabSize() * Float.BYTES + (long) threads * c.groupSize() * context * Float.BYTES;
+        long scores = (long) threads * Math.min(Forward.BATCH, Forward.QUERY_BLOCK) * c.groupSize() * context * Float.BYTES;
+        long scratch = activations + (long) c.vocabSize() * Float.BYTES + scores;
         return new MemoryPlan(weightBytes, KvCache.bytesFor(c, context), scratch, availableMemory());
     }
 

@@ -31,6 +31,11 @@ public final class SyntheticModel {
     public enum Shape {
         /** dim 256, 4 layers, 8 query / 4 key-value heads, FFN 768. */
         TINY(256, 4, 8, 4, 768),
+        /**
+         * dim 256, 1 layer, 2 query / 1 key-value head of width 128, FFN 768: the 8B's head width (so its 64 RoPE
+         * frequencies and rope_freqs factors) with attention cheap enough to run a 32k-token prompt in a test.
+         */
+        LONG(256, 1, 2, 1, 768),
         /** The Llama 3.1 8B shape: dim 4096, 32 layers, 32/8 heads, FFN 14336. */
         LLAMA_8B(4096, 32, 32, 8, 14336);
 
@@ -51,8 +56,9 @@ public final class SyntheticModel {
         public static Shape parse(String s) {
             return switch (s.toLowerCase(java.util.Locale.ROOT)) {
                 case "tiny" -> TINY;
+                case "long" -> LONG;
                 case "8b" -> LLAMA_8B;
-                default -> throw new IllegalArgumentException("unknown shape '" + s + "'; use tiny or 8b");
+                default -> throw new IllegalArgumentException("unknown shape '" + s + "'; use tiny, long or 8b");
             };
         }
     }

@@ -87,6 +87,16 @@ class MainTest {
     }
 
     @Test
+    void aPromptLongerThanTheContextIsRefusedWithOneSentence() {
+        Run r = run("generate", "--model", model(), "--prompt", "the llama and the alpaca ".repeat(40), "--context", "64",
+                "--max-tokens", "8", "--threads", "1");
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertTrue(r.err().matches("hearth-engine: the prompt has \\d+ tokens, more than the context of 64 tokens can hold "
+                + "with room for an answer\\R"), r.err());
+        assertTrue(r.out().isBlank(), "nothing generated: " + r.out());
+    }
+
+    @Test
     void inspectDescribesTheModel() throws Exception {
         Run r = run("inspect", "--model", model(), "--context", "2048", "--json");
         assertEquals(0, r.status(), r.err());

@@ -1,7 +1,9 @@
 package dev.hearth.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,27 @@ class KvCacheTest {
     void anEightBModelNeedsHalfAGibibyteOfCacheAt4096Tokens() {
         assertEquals(512L << 20, KvCache.bytesFor(LLAMA_8B, 4096));
         assertEquals(1L << 30, KvCache.bytesFor(LLAMA_8B, MemoryPlan.DEFAULT_CONTEXT_CAP));
+    }
+
+    /**
+     * A 32k context on the 8B shape, estimated without running it: 4 GiB of F16 cache on top of the weights (an
+     * 8B Q4_0 file's 4.66 GB), a few tens of MiB of scratch, and a one-sentence refusal where that is not free.
+     */
+    @Test
+    void anEightBModelAt32kTokensNeedsFourGibibytesOfCacheAndIsRefusedWhereTheyAreNotFree() {
+        long weights = 4_661_000_000L;
+        MemoryPlan estimate = MemoryPlan.of(LLAMA_8B, weights, 32_768, 2);
+        assertEquals(4L << 30, estimate.kvCacheBytes());
+        assertTrue(estimate.scratchBytes() > 16L << 20 && estimate.scratchBytes() < 64L << 20, "scratch " + estimate.scratchBytes());
+        assertTrue(estimate.totalBytes() > weights + (4L << 30));
+
+        MemoryPlan eightGigabytesFree = new MemoryPlan(estimate.weightBytes(), estimate.kvCacheBytes(), estimate.scratchBytes(), 8L << 30);
+        assertFalse(eightGigabytesFree.fits());
+        assertEquals("this model needs about 8.4 GiB of memory (4.3 GiB weights, 4.0 GiB context cache) but only 8.0 GiB "
+                + "is available; choose a smaller context or a smaller model", eightGigabytesFree.refusal());
+        assertTrue(new MemoryPlan(estimate.weightBytes(), estimate.kvCacheBytes(), estimate.scratchBytes(), 12L << 30).fits());
+        // What a user gets without choosing: the 8192-token default, a quarter of that cache.
+        assertEquals(1L << 30, MemoryPlan.of(LLAMA_8B, weights, MemoryPlan.DEFAULT_CONTEXT_CAP, 2).kvCacheBytes());
     }
 
     @Test

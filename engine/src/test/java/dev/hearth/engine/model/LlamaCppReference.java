@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -57,6 +58,20 @@ final class LlamaCppReference {
         }
     }
 
+    /** sha256 of a token list written as JSON without spaces ("[128000,128006,...]"), as long fixtures record it. */
+    static String sha256(int[] tokens) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < tokens.length; i++) {
+            json.append(i == 0 ? "" : ",").append(tokens[i]);
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.append(']').toString().getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
@@ -76,11 +91,20 @@ final class LlamaCppReference {
      */
     static ChatComparison compare(JsonNode chat, LlamaModel model, Forward.Rope rope, WorkerPool pool, double tol) {
         int[] tokens = ints(chat.get("tokens"));
-        int[] greedy = ints(chat.get("greedy"));
-        JsonNode top = chat.get("top");
-        KvCache cache = new KvCache(model.config(), tokens.length + greedy.length + 1);
+        KvCache cache = new KvCache(model.config(), tokens.length + chat.get("greedy").size() + 1);
         Forward forward = new Forward(model, cache, pool, Forward.BATCH, rope);
         float[] logits = forward.evaluate(tokens, 0, tokens.length, 0);
+        return compareFrom(chat, forward, logits, tokens.length, tol);
+    }
+
+    /**
+     * The same comparison for a chat whose prompt of {@code promptLength} tokens is already in {@code forward}'s
+     * cache, {@code logits} being the logits after it: feeds llama.cpp's greedy tokens at positions
+     * {@code promptLength...} (overwriting whatever the cache held there) and compares every step.
+     */
+    static ChatComparison compareFrom(JsonNode chat, Forward forward, float[] logits, int promptLength, double tol) {
+        int[] greedy = ints(chat.get("greedy"));
+        JsonNode top = chat.get("top");
         List<String> failures = new ArrayList<>();
         double maxDiff = 0;
         int compared = 0;
@@ -117,7 +141,7 @@ final class LlamaCppReference {
                 }
             }
             if (step + 1 < top.size()) {
-                logits = forward.evaluate(greedy, step, 1, tokens.length + step);
+                logits = forward.evaluate(greedy, step, 1, promptLength + step);
             }
         }
         return new ChatComparison(id, failures, maxDiff, compared, nearTies);

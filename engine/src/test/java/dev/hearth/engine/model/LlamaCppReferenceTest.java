@@ -18,6 +18,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -137,16 +138,97 @@ class LlamaCppReferenceTest {
         }
     }
 
+    /** The 32k case: its fixture, and the context it fills (llama.cpp ran with exactly this context). */
+    private static final String LONG_FIXTURE = "long-q8_0.json";
+    private static final int LONG_CONTEXT = 32_768;
+
+    private static LlamaModel longModel(LlamaCppReference ref) throws Exception {
+        Path path = TinyModels.longContext(QuantMix.Q8_0);
+        assertEquals(ref.modelSha256(), LlamaCppReference.sha256(path),
+                "fixture is stale: " + LONG_FIXTURE + " was made from another model file than our writer produces now; "
+                        + "regenerate it with the llama.cpp kit (see docs/engine-conformance.md)");
+        return LlamaModel.load(path);
+    }
+
+    /**
+     * The long case's prompts as Hearth renders and tokenizes them, checked against the fixture: made from the same
+     * case file (its sha256), the same tokens as llama.cpp's (count and sha256), each chat's prompt a prefix of the next.
+     */
+    private static List<int[]> longPrompts(LlamaCppReference ref, LlamaModel model) {
+        Path cases = LongContextCase.write(Path.of("target", "llamacpp", "long-32k-cases.json"));
+        assertEquals(ref.root.path("cases").path("sha256").asText(), LlamaCppReference.sha256(cases),
+                "fixture is stale: " + LONG_FIXTURE + " was made from another case file than LongContextCase writes now ("
+                        + cases + "); regenerate it with the llama.cpp kit (see docs/engine-conformance.md)");
+        ChatFormat format = new ChatFormat(new Tokenizer(model.vocabulary()));
+        List<List<ChatMessage>> chats = LongContextCase.chats();
+        JsonNode refChats = ref.root.get("chats");
+        assertEquals(chats.size(), refChats.size());
+        List<int[]> prompts = new ArrayList<>();
+        for (int k = 0; k < chats.size(); k++) {
+            JsonNode chat = refChats.get(k);
+            String id = LongContextCase.id(k);
+            assertEquals(id, chat.get("id").asText());
+            int[] tokens = format.encode(chats.get(k), LongContextCase.DATE, true);
+            assertEquals(chat.get("token_count").asInt(), tokens.length, id + ": prompt length against llama.cpp's");
+            assertEquals(chat.get("tokens_sha256").asText(), LlamaCppReference.sha256(tokens), id + ": the same tokens as llama.cpp's");
+            if (k > 0) {
+                int[] before = prompts.getLast();
+                assertArrayEquals(before, java.util.Arrays.copyOf(tokens, before.length), id + " continues the chat before it");
+            }
+            prompts.add(tokens);
+        }
+        return prompts;
+    }
+
+    /**
+     * A 32,768-token context filled: one pass over the longest prompt (32,752 tokens), stopping at the end of each
+     * shorter chat to compare its 16 greedy steps with llama.cpp (written into the cache beyond that point, which the
+     * pass then overwrites), so positions from 8,251 to 32,766 are checked. Then one position more is refused.
+     */
     @Test
-    void agreesWithLlamaCppPastTheOriginalEightThousandTokenContext() throws Exception {
+    void agreesWithLlamaCppAcrossA32kTokenContext() throws Exception {
         Case c = Case.Q8_0;
-        LlamaCppReference ref = LlamaCppReference.load("tiny-q8_0-long.json");
-        try (LlamaModel model = model(c, ref)) {
+        LlamaCppReference ref = LlamaCppReference.load(LONG_FIXTURE);
+        assertEquals(LONG_CONTEXT, ref.root.path("settings").path("context").asInt(), "llama.cpp's context");
+        try (LlamaModel model = longModel(ref)) {
+            List<int[]> prompts = longPrompts(ref, model);
+            int[] longest = prompts.getLast();
+            Forward forward = new Forward(model, new KvCache(model.config(), LONG_CONTEXT), pool, Forward.BATCH);
+            List<String> failures = new ArrayList<>();
+            int lastPosition = 0;
+            int done = 0;
+            for (int k = 0; k < prompts.size(); k++) {
+                JsonNode chat = ref.root.get("chats").get(k);
+                int length = prompts.get(k).length;
+                float[] logits = forward.evaluate(longest, done, length - done, done);
+                done = length;
+                LlamaCppReference.ChatComparison result = LlamaCppReference.compareFrom(chat, forward, logits, length, c.tolerance);
+                failures.addAll(result.failures());
+                lastPosition = length + chat.get("top").size() - 2;
+                System.out.printf("long context %s: positions %d..%d, max |logit diff| %.4f over %d logits, %d near-ties%n",
+                        result.id(), length - 1, lastPosition, result.maxDiff(), result.logitsCompared(), result.nearTies());
+            }
+            assertTrue(lastPosition > 32_000, "the case must reach positions past 32,000");
+            assertTrue(failures.isEmpty(), "tolerance " + c.tolerance + ":\n" + String.join("\n", failures));
+
+            IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                    () -> forward.evaluate(longest, 0, 1, LONG_CONTEXT));
+            assertEquals("positions 32768..32769 do not fit the context of 32768 tokens", past.getMessage());
+        }
+    }
+
+    /** The long comparison has teeth too: a wrong RoPE fails it already at the first chat's end (8,252 tokens). */
+    @ParameterizedTest
+    @EnumSource(value = Forward.Rope.class, names = {"NEOX", "UNSCALED"})
+    void aWrongRopeFailsTheLongComparison(Forward.Rope wrong) throws Exception {
+        LlamaCppReference ref = LlamaCppReference.load(LONG_FIXTURE);
+        try (LlamaModel model = longModel(ref)) {
+            int[] first = longPrompts(ref, model).getFirst();
             JsonNode chat = ref.root.get("chats").get(0);
-            assertTrue(chat.get("tokens").size() > 12_000, "the case must reach positions past 12,000");
-            LlamaCppReference.ChatComparison result = LlamaCppReference.compare(chat, model, Forward.Rope.LLAMA, pool, c.tolerance);
-            System.out.printf("long context: max |logit diff| %.4f over %d logits%n", result.maxDiff(), result.logitsCompared());
-            assertTrue(result.failures().isEmpty(), String.join("\n", result.failures()));
+            Forward forward = new Forward(model, new KvCache(model.config(), first.length + chat.get("top").size()), pool, Forward.BATCH, wrong);
+            float[] logits = forward.evaluate(first, 0, first.length, 0);
+            List<String> failures = LlamaCppReference.compareFrom(chat, forward, logits, first.length, Case.Q8_0.tolerance).failures();
+            assertFalse(failures.isEmpty(), "a forward pass with " + wrong + " RoPE must not pass the long comparison");
         }
     }
 

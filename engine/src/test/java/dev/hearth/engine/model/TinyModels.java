@@ -21,18 +21,23 @@ public final class TinyModels {
 
     /** The tiny shape with the full Llama 3 vocabulary. */
     public static Path full(QuantMix mix) {
-        return get("tiny-" + mix.name().toLowerCase(java.util.Locale.ROOT) + ".gguf", mix, false);
+        return get("tiny-" + mix.name().toLowerCase(java.util.Locale.ROOT) + ".gguf", SyntheticModel.Shape.TINY, mix, false);
+    }
+
+    /** The one-layer shape with the 8B's head width ({@link SyntheticModel.Shape#LONG}), full vocabulary: for 32k prompts. */
+    public static Path longContext(QuantMix mix) {
+        return get("long-" + mix.name().toLowerCase(java.util.Locale.ROOT) + ".gguf", SyntheticModel.Shape.LONG, mix, false);
     }
 
     /** The tiny shape with a vocabulary of a few hundred tokens. */
     public static Path small(QuantMix mix) {
-        return get("tiny-small-" + mix.name().toLowerCase(java.util.Locale.ROOT) + ".gguf", mix, true);
+        return get("tiny-small-" + mix.name().toLowerCase(java.util.Locale.ROOT) + ".gguf", SyntheticModel.Shape.TINY, mix, true);
     }
 
     private static final java.util.Set<String> WRITTEN = new java.util.HashSet<>();
 
     /** Written afresh once per test JVM, so a model left in target/ by an older build is never used. */
-    private static synchronized Path get(String name, QuantMix mix, boolean smallVocabulary) {
+    private static synchronized Path get(String name, SyntheticModel.Shape shape, QuantMix mix, boolean smallVocabulary) {
         Path path = DIR.resolve(name);
         if (WRITTEN.contains(name)) {
             return path;
@@ -40,7 +45,7 @@ public final class TinyModels {
         try {
             Files.createDirectories(DIR);
             Path partial = DIR.resolve(name + ".partial");
-            SyntheticModel.write(partial, SyntheticModel.Shape.TINY, mix, SEED, smallVocabulary);
+            SyntheticModel.write(partial, shape, mix, SEED, smallVocabulary);
             Files.move(partial, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             WRITTEN.add(name);
             return path;
