@@ -306,7 +306,10 @@ class MainWindowTest extends RealWindowTest {
         assertFalse(reply.content().isEmpty());
     }
 
-    /** Tokens of the last reply's prompt: the context used minus what the reply generated. */
+    /**
+     * Tokens of the last reply's prompt: the context used (what the model's cache holds) minus the reply's tokens; one
+     * less when the reply stopped at its token limit, whose last token is never evaluated.
+     */
     private int promptTokens() throws Exception {
         waitUntil(() -> window.chat().messages().getLast().tokensProperty().get() != null);
         return window.chat().contextUsedProperty().get() - window.chat().messages().getLast().tokensProperty().get();
@@ -439,5 +442,26 @@ class MainWindowTest extends RealWindowTest {
         assertTrue(lookup(".conversation-list .scroll-bar").queryAll().stream()
                 .noneMatch(b -> ((javafx.scene.control.ScrollBar) b).getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible()),
                 "no horizontal scroll bar in the chat list");
+    }
+
+    @Test
+    void theContextUsedIsWhatTheModelHoldsThePromptAndTheReplysTokens() throws Exception {
+        presetModel(400, 1024);
+        open();
+        waitUntil(() -> !lookup("#composer").query().isDisabled());
+        send("hello there");
+        MessageItem reply = window.chat().messages().getLast();
+        waitUntil(() -> reply.tokensProperty().get() != null);
+        int replyTokens = reply.tokensProperty().get();
+        assertTrue(replyTokens < 400, "the reply ended on its stop token, not at the limit: " + replyTokens + " tokens");
+
+        int used = window.chat().contextUsedProperty().get();
+        int inCache = window.assistant().withSession(dev.hearth.engine.session.GenerationSession::cachedTokens).get(20, TimeUnit.SECONDS);
+        int prompt = window.assistant().countTokens(List.of(new dev.hearth.engine.chat.ChatMessage(dev.hearth.engine.chat.Role.USER,
+                "hello there"))).get(20, TimeUnit.SECONDS);
+        assertEquals(inCache, used, "the context used is what the model's cache holds");
+        assertEquals(prompt + replyTokens, used, "the prompt and the reply's tokens (the stop token is neither text nor cached)");
+        assertEquals(used + " of 1,024 context tokens used", lookup("#context-usage").queryAs(Label.class).getText());
+        assertEquals("Context " + used + " / 1,024", lookup("#status-context").queryAs(Label.class).getText());
     }
 }

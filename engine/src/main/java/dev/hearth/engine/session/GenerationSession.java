@@ -103,7 +103,8 @@ public final class GenerationSession implements AutoCloseable {
 
         Sampler sampler = new Sampler(request.sampler(), model.config().vocabSize());
         StreamingDecoder decoder = tokenizer.streamingDecoder(false);
-        int[] history = Arrays.copyOf(prompt, Math.min(cached.length, prompt.length + request.maxTokens()));
+        // Room for every token that can be sampled: one per position left in the context, and the one sampled at the last.
+        int[] history = Arrays.copyOf(prompt, Math.min(cached.length + 1, prompt.length + request.maxTokens()));
         int historyLength = prompt.length;
         StringBuilder text = new StringBuilder();
         int generated = 0;
@@ -154,7 +155,7 @@ public final class GenerationSession implements AutoCloseable {
         GenerationStats stats = new GenerationStats(prompt.length, reused, generated,
                 (prefillEnd - start) / 1e9, firstToken == 0 ? 0 : (end - firstToken) / 1e9,
                 firstToken == 0 ? 0 : (firstToken - start) / 1e9);
-        return new GenerationResult(text.toString(), tokens, reason, stats);
+        return new GenerationResult(text.toString(), tokens, reason, stats, cachedCount);
     }
 
     /**

@@ -193,4 +193,59 @@ class GenerationSessionTest {
             assertTrue(events.getLast() instanceof GenerationEvent.Failed f && f.message().contains("context"));
         }
     }
+
+    /** The first seed from 1 up whose reply to {@code prompt} ends as {@code reason} within {@code maxTokens}. */
+    private static GenerationResult replyEndingWith(GenerationSession session, int[] prompt, int maxTokens, StopReason reason,
+                                                    List<GenerationEvent> events) {
+        for (long seed = 1; seed <= 50; seed++) {
+            events.clear();
+            session.reset();
+            GenerationResult result = session.generate(new GenerationRequest(prompt, SamplerSettings.DEFAULTS.withSeed(seed).withTemperature(1.5f),
+                    maxTokens), events::add);
+            if (result.stopReason() == reason) {
+                return result;
+            }
+        }
+        throw new AssertionError("no seed in 1..50 ended its reply as " + reason);
+    }
+
+    private static int tokenEvents(List<GenerationEvent> events) {
+        int n = 0;
+        for (GenerationEvent e : events) {
+            if (e instanceof GenerationEvent.Token t && t.id() >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aReplyEndingOnItsStopTokenCountsItsTextTokensAndLeavesThemWithThePromptInTheCache() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            int[] p = prompt(session, "tell me about llamas");
+            List<GenerationEvent> events = new ArrayList<>();
+            GenerationResult result = replyEndingWith(session, p, 600, StopReason.END_OF_TURN, events);
+
+            assertTrue(session.chatFormat().stopTokens().contains(result.tokens()[result.tokens().length - 1]), "the stop token is sampled");
+            assertEquals(result.tokens().length, result.stats().generatedTokens(), "the stats count every sampled token");
+            assertEquals(result.tokens().length - 1, result.replyTokens(), "the reply's tokens leave the stop token out");
+            assertEquals(tokenEvents(events), result.replyTokens(), "one token event per reply token");
+            assertEquals(p.length + result.replyTokens(), result.cachedTokens(), "the cache holds the prompt and the reply's tokens");
+            assertEquals(session.cachedTokens(), result.cachedTokens());
+        }
+    }
+
+    @Test
+    void aReplyCutAtItsTokenLimitHasItsLastTokenSampledButNotEvaluated() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            int[] p = prompt(session, "tell me about llamas");
+            List<GenerationEvent> events = new ArrayList<>();
+            GenerationResult result = replyEndingWith(session, p, 6, StopReason.MAX_TOKENS, events);
+
+            assertEquals(6, result.replyTokens());
+            assertEquals(6, tokenEvents(events));
+            assertEquals(p.length + 5, result.cachedTokens());
+            assertEquals(session.cachedTokens(), result.cachedTokens());
+        }
+    }
 }

@@ -310,8 +310,8 @@ public final class ChatViewModel {
             }
         };
         // The model starts reading the prompt now, while the window builds the message views.
-        CompletableFuture<Integer> promptTokens = libraries.isEmpty()
-                ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events).thenApply(Assistant.PromptSize::promptTokens)
+        CompletableFuture<?> generation = libraries.isEmpty()
+                ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events)
                 : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events)
                         .thenApply(answer -> {
                             if (answer == null) return null;
@@ -319,7 +319,7 @@ public final class ChatViewModel {
                             ui.execute(() -> reply.sourcesProperty().set(answer.citations()));
                             return null;
                         });
-        promptTokens.whenComplete((prompt, error) -> {
+        generation.whenComplete((result, error) -> {
             if (error != null) {
                 failQuietly(writer, UiProblem.describe(error));
                 ui.execute(() -> {
@@ -329,8 +329,6 @@ public final class ChatViewModel {
                     generating.set(false);
                     problem.set(UiProblem.of("error.generation", error));
                 });
-            } else if (prompt != null) {
-                ui.execute(() -> contextUsed.set(prompt + count[0]));
             }
         });
         return () -> {
@@ -378,11 +376,16 @@ public final class ChatViewModel {
         }
     }
 
+    /**
+     * The reply ended. Its token count is its text's (the stop token that ended it is not part of it), and the context
+     * used becomes what the model's cache now holds.
+     */
     private void finish(MessageItem reply, GenerationResult result) {
         readingEnded(reply);
         reply.streamingProperty().set(false);
         reply.interruptedProperty().set(result.stopReason() == StopReason.CANCELLED);
-        reply.tokensProperty().set(result.stats().generatedTokens());
+        reply.tokensProperty().set(result.replyTokens());
+        contextUsed.set(result.cachedTokens());
         reply.tokensPerSecondProperty().set(result.stats().decodeTokensPerSecond());
         tokensPerSecond.set(result.stats().decodeTokensPerSecond());
         generating.set(false);
@@ -403,7 +406,7 @@ public final class ChatViewModel {
             if (result.stopReason() == StopReason.CANCELLED) {
                 writer.cancel();
             } else {
-                writer.finish(new ReplyStats(result.stats().generatedTokens(), result.stats().decodeTokensPerSecond(),
+                writer.finish(new ReplyStats(result.replyTokens(), result.stats().decodeTokensPerSecond(),
                         result.stopReason().name().toLowerCase(Locale.ROOT)));
             }
         } catch (StoreException | IllegalStateException e) {
