@@ -13,6 +13,9 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
@@ -442,6 +445,38 @@ class MainWindowTest extends RealWindowTest {
         assertTrue(lookup(".conversation-list .scroll-bar").queryAll().stream()
                 .noneMatch(b -> ((javafx.scene.control.ScrollBar) b).getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible()),
                 "no horizontal scroll bar in the chat list");
+    }
+
+    @Test
+    void aNewChatRightAfterSendingStaysOnScreenWhenTheSendComesBackFromTheStore() throws Exception {
+        openWithModel(8);
+        TextArea composer = lookup("#composer").queryAs(TextArea.class);
+        Runnable newChatShortcut = window.stage().getScene().getAccelerators()
+                .get(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
+        // Enter, then Ctrl+N before the FX thread does anything else: the send's store round trip returns after both.
+        interact(() -> {
+            composer.setText("a question left at once");
+            composer.fireEvent(new KeyEvent(KeyEvent.KEY_PRESSED, "", "", KeyCode.ENTER, false, false, false, false));
+            newChatShortcut.run();
+        });
+        waitUntil(() -> !window.chat().generatingProperty().get()
+                && window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).count() == 1);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertEquals(null, window.chat().conversationProperty().get(), "the new chat is still the one on screen");
+        assertTrue(window.chat().messages().isEmpty(), "and it is empty: " + window.chat().messages());
+        assertEquals("New chat", lookup("#chat-title").queryAs(Label.class).getText());
+        var left = window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).map(r -> ((SidebarRow.Chat) r).summary())
+                .findFirst().orElseThrow();
+        assertEquals("a question left at once", left.title(), "the message sent is kept in the chat left");
+
+        send("a question for the new chat");
+        assertEquals("a question for the new chat", window.chat().messages().getFirst().content());
+        assertEquals(2, window.chat().messages().size());
+        interact(() -> window.chat().open(left.id(), null));
+        waitUntil(() -> window.chat().conversationProperty().get() != null && window.chat().conversationProperty().get().id() == left.id());
+        assertEquals(List.of("a question left at once"), window.chat().messages().stream().map(MessageItem::content).toList(),
+                "the chat left keeps its message, unanswered: leaving a chat stops its reply");
     }
 
     @Test
