@@ -26,7 +26,8 @@ import java.util.function.Function;
  * The model and its one generation thread. Loading, prompt encoding and generation all run on that thread,
  * which alone touches the {@link GenerationSession}; callers get futures and event callbacks (on the
  * generation thread: the window hands them to its own thread). One request at a time; a reply may be
- * stopped from any thread through its {@link Cancellation}.
+ * stopped from any thread through its {@link Cancellation}. After a load the thread warms the engine's code up
+ * ({@link GenerationSession#warmUp}) until the first request, which stops that.
  */
 public final class Assistant implements AutoCloseable {
 
@@ -38,15 +39,26 @@ public final class Assistant implements AutoCloseable {
 
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("hearth-generation").daemon().unstarted(r));
+    /**
+     * How long the generation thread may warm the engine's code up after a load ({@link GenerationSession#warmUp}). A tiny
+     * model is done in about a second on an idle machine, several on a busy one; an 8B model spends it on one short prefill
+     * (its first batch, several seconds while the code is still cold, cannot be cut short) and a few decoded tokens.
+     */
+    static final long WARM_UP_NANOS = 10_000_000_000L;
+
     private LlamaModel model;
     private GenerationSession session;
     private volatile Loaded loaded;
+    /** The warm-up after the last load; every request cancels it, and waits for one of its prefill batches or tokens at most. */
+    private volatile Cancellation warming = new Cancellation();
+    private volatile CompletableFuture<Integer> warmedUp = CompletableFuture.completedFuture(0);
 
     /**
      * Maps and checks the file, then makes a session at {@code context} tokens (0: the largest default that fits
      * in free memory); replaces any model loaded before.
      */
     public CompletableFuture<Loaded> load(Path file, int context, int threads) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
             unload();
             try {
@@ -57,6 +69,7 @@ public final class Assistant implements AutoCloseable {
                     session = new GenerationSession(next, ctx, threads);
                     model = next;
                     loaded = new Loaded(ModelFacts.describe(file, next, ctx, threads), ctx, threads);
+                    warmUpNext();
                     return loaded;
                 } catch (RuntimeException | IOException e) {
                     next.close();
@@ -68,6 +81,22 @@ public final class Assistant implements AutoCloseable {
                 throw new ModelLoadException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
             }
         }, thread);
+    }
+
+    /**
+     * Queues the warm-up of the session just made, to run on the generation thread right after the load: the JIT compiles
+     * the engine's code while the user reads and types, not while the window lays out the first reply.
+     */
+    private void warmUpNext() {
+        Cancellation stop = new Cancellation();
+        warming = stop;
+        GenerationSession warm = session;
+        warmedUp = CompletableFuture.supplyAsync(() -> stop.isCancelled() || warm != session ? 0 : warm.warmUp(stop, WARM_UP_NANOS), thread);
+    }
+
+    /** The warm-up after the last load: completes with the rounds it ran (0 if a request came first). */
+    public CompletableFuture<Integer> warmedUp() {
+        return warmedUp;
     }
 
     /** The loaded model, or null while none is. */
@@ -83,6 +112,7 @@ public final class Assistant implements AutoCloseable {
      */
     public CompletableFuture<PromptSize> reply(List<ChatMessage> conversation, SamplerSettings sampler, int maxTokens,
                                                Cancellation cancellation, Consumer<GenerationEvent> events) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
             if (session == null) {
                 throw new ModelLoadException("no model is loaded", null);
@@ -103,6 +133,7 @@ public final class Assistant implements AutoCloseable {
      * answers use this to build their own prompt). Fails with {@link ModelLoadException} while no model is loaded.
      */
     public <T> CompletableFuture<T> withSession(Function<GenerationSession, T> work) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
             if (session == null) throw new ModelLoadException("no model is loaded", null);
             return work.apply(session);
@@ -114,6 +145,7 @@ public final class Assistant implements AutoCloseable {
 
     /** Counts the tokens a conversation takes, for the composer's "used of context" line. */
     public CompletableFuture<Integer> countTokens(List<ChatMessage> conversation) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> session == null ? 0
                 : session.chatFormat().encode(conversation, today(), true).length, thread);
     }
@@ -143,6 +175,7 @@ public final class Assistant implements AutoCloseable {
     }
 
     private void unload() {
+        warming.cancel();
         loaded = null;
         if (session != null) session.close();
         if (model != null) model.close();
@@ -152,6 +185,7 @@ public final class Assistant implements AutoCloseable {
 
     @Override
     public void close() {
+        warming.cancel();
         thread.submit(this::unload);
         thread.shutdown();
     }

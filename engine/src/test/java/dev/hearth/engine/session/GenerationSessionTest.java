@@ -248,4 +248,46 @@ class GenerationSessionTest {
             assertEquals(session.cachedTokens(), result.cachedTokens());
         }
     }
+
+    @Test
+    void warmUpRunsItsRoundsAndLeavesNoTraceInTheNextReply() {
+        try (GenerationSession warmed = new GenerationSession(model, 1024, 2);
+             GenerationSession fresh = new GenerationSession(model, 1024, 2)) {
+            assertEquals(GenerationSession.WARM_UP_ROUNDS, warmed.warmUp(new Cancellation(), 120_000_000_000L));
+            assertEquals(0, warmed.cachedTokens(), "the warm-up's tokens are forgotten");
+
+            GenerationRequest request = new GenerationRequest(prompt(warmed, "hello"), SamplerSettings.DEFAULTS.withSeed(7), 40);
+            GenerationResult afterWarmUp = warmed.generate(request, e -> {});
+            GenerationResult onFresh = fresh.generate(request, e -> {});
+            assertArrayEquals(onFresh.tokens(), afterWarmUp.tokens(), "the same request gives the same reply");
+            assertEquals(0, afterWarmUp.stats().reusedTokens());
+        }
+    }
+
+    @Test
+    void warmUpDoesNothingWhenCancelledOrOutOfTimeAndKeepsTheCache() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            int[] p = prompt(session, "hello");
+            session.generate(new GenerationRequest(p, SamplerSettings.GREEDY, 3), e -> {});
+            int cached = session.cachedTokens();
+            Cancellation cancelled = new Cancellation();
+            cancelled.cancel();
+            assertEquals(0, session.warmUp(cancelled, 120_000_000_000L));
+            assertEquals(0, session.warmUp(new Cancellation(), 0));
+            assertEquals(cached, session.cachedTokens(), "a warm-up that did not run leaves the cache alone");
+        }
+    }
+
+    @Test
+    void aCancelDuringWarmUpEndsItWithinARound() throws Exception {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            Cancellation stop = new Cancellation();
+            java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger(-1);
+            Thread warming = Thread.ofPlatform().start(() -> rounds.set(session.warmUp(stop, 120_000_000_000L)));
+            stop.cancel();
+            warming.join(60_000);
+            assertFalse(warming.isAlive(), "the warm-up ended after the cancel");
+            assertTrue(rounds.get() >= 0 && rounds.get() < GenerationSession.WARM_UP_ROUNDS, "rounds " + rounds.get());
+        }
+    }
 }
