@@ -17,8 +17,12 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -112,8 +116,19 @@ public final class Assistant implements AutoCloseable {
      */
     public CompletableFuture<PromptSize> reply(List<ChatMessage> conversation, SamplerSettings sampler, int maxTokens,
                                                Cancellation cancellation, Consumer<GenerationEvent> events) {
+        return reply(conversation, sampler, maxTokens, cancellation, events, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * {@link #reply(List, SamplerSettings, int, Cancellation, Consumer)}, starting only when {@code startAfter} completes
+     * (or {@value #START_WAIT_MILLIS} ms have passed): the window lets the model start once it has laid out the reply's
+     * views, so that on a 2-core machine the engine's threads do not take a core from the window for those frames.
+     */
+    public CompletableFuture<PromptSize> reply(List<ChatMessage> conversation, SamplerSettings sampler, int maxTokens,
+                                               Cancellation cancellation, Consumer<GenerationEvent> events, CompletionStage<?> startAfter) {
         warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
+            awaitStart(startAfter);
             if (session == null) {
                 throw new ModelLoadException("no model is loaded", null);
             }
@@ -133,11 +148,30 @@ public final class Assistant implements AutoCloseable {
      * answers use this to build their own prompt). Fails with {@link ModelLoadException} while no model is loaded.
      */
     public <T> CompletableFuture<T> withSession(Function<GenerationSession, T> work) {
+        return withSession(CompletableFuture.completedFuture(null), work);
+    }
+
+    /** {@link #withSession(Function)}, starting only when {@code startAfter} completes or {@value #START_WAIT_MILLIS} ms have passed. */
+    public <T> CompletableFuture<T> withSession(CompletionStage<?> startAfter, Function<GenerationSession, T> work) {
         warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
+            awaitStart(startAfter);
             if (session == null) throw new ModelLoadException("no model is loaded", null);
             return work.apply(session);
         }, thread);
+    }
+
+    /** The longest a request waits for its caller's go-ahead. */
+    static final long START_WAIT_MILLIS = 250;
+
+    private static void awaitStart(CompletionStage<?> startAfter) {
+        try {
+            startAfter.toCompletableFuture().get(START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Go ahead anyway: the caller only asked for a head start.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** How much of the context a prompt took. */

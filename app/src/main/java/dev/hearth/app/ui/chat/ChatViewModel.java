@@ -338,10 +338,12 @@ public final class ChatViewModel {
                 }
             }
         };
-        // The model starts reading the prompt now, while the window builds the message views.
+        // The model starts reading the prompt once the window has built the two message views and laid them out: on two
+        // cores, the engine would otherwise take the core the UI thread, the renderer and the JIT share for those frames.
+        CompletableFuture<Void> laidOut = new CompletableFuture<>();
         CompletableFuture<?> generation = libraries.isEmpty()
-                ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events)
-                : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events)
+                ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events, laidOut)
+                : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events, laidOut)
                         .thenApply(answer -> {
                             if (answer == null) return null;
                             io.execute(() -> saveSources(writer.messageId(), answer.citations()));
@@ -366,6 +368,8 @@ public final class ChatViewModel {
                 show(items);
             }
             onChanged.run();
+            // The views made just now get their styles and layout in the next pulse; the model starts in the one after.
+            frame.execute(() -> ui.execute(() -> frame.execute(() -> laidOut.complete(null))));
         };
     }
 
