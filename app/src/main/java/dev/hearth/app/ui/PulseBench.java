@@ -127,6 +127,7 @@ public final class PulseBench {
             CompletableFuture<Integer> tokens = new CompletableFuture<>();
             Platform.runLater(() -> tokens.complete(window.chat().messages().getLast().tokensProperty().get()));
             report("streamed " + tokens.join() + " tokens", gaps(pulses, from, to), gaps(fxCpu, from, to), System.nanoTime() - start);
+            threadTotals(from, to);
             explainGaps(from, to, start, timeline ? Integer.MAX_VALUE : 3, timeline);
             if (replay != null) replay(window, Files.readString(Path.of(replay)));
             Thread.sleep(holdSeconds * 1000L);
@@ -221,6 +222,26 @@ public final class PulseBench {
                 System.out.println(line);
             }
         }
+    }
+
+    /**
+     * Prints each thread's CPU time from pulse {@code from - 1} to {@code to} (threads of one kind summed: the JIT's C1
+     * and C2 compilers, the GC's workers): what the reply cost this process, whatever else ran on the machine.
+     */
+    private void threadTotals(int from, int to) {
+        Map<String, Long> byKind = new java.util.TreeMap<>();
+        synchronized (pulses) {
+            Map<Integer, long[]> before = threadTimes.get(Math.max(0, from - 1)), after = threadTimes.get(to - 1);
+            for (var e : after.entrySet()) {
+                long[] b = before.getOrDefault(e.getKey(), new long[2]);
+                String kind = threadClock.name(e.getKey()).replaceAll("[#_]?\\d+$", "").replaceAll("Thre$", "");
+                byKind.merge(kind, e.getValue()[0] - b[0], Long::sum);
+            }
+        }
+        StringBuilder line = new StringBuilder("CPU during the reply (ms):");
+        byKind.entrySet().stream().filter(e -> e.getValue() >= 1_000_000).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.0f", e.getKey(), e.getValue() / 1e6)));
+        System.out.println(line);
     }
 
     /** Run and run-queue wait time (ns) of every thread of this process, from {@code /proc/self/task/TID/schedstat}. */
