@@ -201,7 +201,7 @@ public final class ApiServer implements AutoCloseable {
                 if (cancellation.isCancelled()) {
                     // The client left while waiting in the queue: nothing to compute.
                     events.add(new GenerationEvent.Done(new GenerationResult("", new int[0], StopReason.CANCELLED,
-                            new GenerationStats(prompt.length, 0, 0, 0, 0, 0))));
+                            new GenerationStats(prompt.length, 0, 0, 0, 0, 0), session.cachedTokens())));
                     return null;
                 }
                 try {

@@ -17,8 +17,12 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -27,7 +31,8 @@ import java.util.function.LongSupplier;
  * The model and its one generation thread. Loading, prompt encoding and generation all run on that thread,
  * which alone touches the {@link GenerationSession}; callers get futures and event callbacks (on the
  * generation thread: the window hands them to its own thread). One request at a time; a reply may be
- * stopped from any thread through its {@link Cancellation}.
+ * stopped from any thread through its {@link Cancellation}. After a load the thread warms the engine's code up
+ * ({@link GenerationSession#warmUp}) until the first request, which stops that.
  */
 public final class Assistant implements AutoCloseable {
 
@@ -39,9 +44,19 @@ public final class Assistant implements AutoCloseable {
 
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("hearth-generation").daemon().unstarted(r));
+    /**
+     * How long the generation thread may warm the engine's code up after a load ({@link GenerationSession#warmUp}). A tiny
+     * model is done in about a second on an idle machine, several on a busy one; an 8B model spends it on one short prefill
+     * (its first batch, several seconds while the code is still cold, cannot be cut short) and a few decoded tokens.
+     */
+    static final long WARM_UP_NANOS = 10_000_000_000L;
+
     private LlamaModel model;
     private GenerationSession session;
     private volatile Loaded loaded;
+    /** The warm-up after the last load; every request cancels it, and waits for one of its prefill batches or tokens at most. */
+    private volatile Cancellation warming = new Cancellation();
+    private volatile CompletableFuture<Integer> warmedUp = CompletableFuture.completedFuture(0);
 
     /**
      * Maps and checks the file, then makes a session at {@code context} tokens (0: the largest default that fits
@@ -54,6 +69,7 @@ public final class Assistant implements AutoCloseable {
 
     /** {@link #load} against the free memory {@code available} reports (0 = unknown, which counts as enough). */
     CompletableFuture<Loaded> load(Path file, int context, int threads, LongSupplier available) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
             unload();
             try {
@@ -70,6 +86,7 @@ public final class Assistant implements AutoCloseable {
                     session = new GenerationSession(next, ctx, threads);
                     model = next;
                     loaded = new Loaded(ModelFacts.describe(file, next, ctx, threads), ctx, threads);
+                    warmUpNext();
                     return loaded;
                 } catch (RuntimeException | IOException e) {
                     next.close();
@@ -81,6 +98,22 @@ public final class Assistant implements AutoCloseable {
                 throw new ModelLoadException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
             }
         }, thread);
+    }
+
+    /**
+     * Queues the warm-up of the session just made, to run on the generation thread right after the load: the JIT compiles
+     * the engine's code while the user reads and types, not while the window lays out the first reply.
+     */
+    private void warmUpNext() {
+        Cancellation stop = new Cancellation();
+        warming = stop;
+        GenerationSession warm = session;
+        warmedUp = CompletableFuture.supplyAsync(() -> stop.isCancelled() || warm != session ? 0 : warm.warmUp(stop, WARM_UP_NANOS), thread);
+    }
+
+    /** The warm-up after the last load: completes with the rounds it ran (0 if a request came first). */
+    public CompletableFuture<Integer> warmedUp() {
+        return warmedUp;
     }
 
     /** The loaded model, or null while none is. */
@@ -96,7 +129,19 @@ public final class Assistant implements AutoCloseable {
      */
     public CompletableFuture<PromptSize> reply(List<ChatMessage> conversation, SamplerSettings sampler, int maxTokens,
                                                Cancellation cancellation, Consumer<GenerationEvent> events) {
+        return reply(conversation, sampler, maxTokens, cancellation, events, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * {@link #reply(List, SamplerSettings, int, Cancellation, Consumer)}, starting only when {@code startAfter} completes
+     * (or {@value #START_WAIT_MILLIS} ms have passed): the window lets the model start once it has laid out the reply's
+     * views, so that on a 2-core machine the engine's threads do not take a core from the window for those frames.
+     */
+    public CompletableFuture<PromptSize> reply(List<ChatMessage> conversation, SamplerSettings sampler, int maxTokens,
+                                               Cancellation cancellation, Consumer<GenerationEvent> events, CompletionStage<?> startAfter) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
+            awaitStart(startAfter);
             if (session == null) {
                 throw new ModelLoadException("no model is loaded", null);
             }
@@ -116,10 +161,30 @@ public final class Assistant implements AutoCloseable {
      * answers use this to build their own prompt). Fails with {@link ModelLoadException} while no model is loaded.
      */
     public <T> CompletableFuture<T> withSession(Function<GenerationSession, T> work) {
+        return withSession(CompletableFuture.completedFuture(null), work);
+    }
+
+    /** {@link #withSession(Function)}, starting only when {@code startAfter} completes or {@value #START_WAIT_MILLIS} ms have passed. */
+    public <T> CompletableFuture<T> withSession(CompletionStage<?> startAfter, Function<GenerationSession, T> work) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> {
+            awaitStart(startAfter);
             if (session == null) throw new ModelLoadException("no model is loaded", null);
             return work.apply(session);
         }, thread);
+    }
+
+    /** The longest a request waits for its caller's go-ahead. */
+    static final long START_WAIT_MILLIS = 250;
+
+    private static void awaitStart(CompletionStage<?> startAfter) {
+        try {
+            startAfter.toCompletableFuture().get(START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Go ahead anyway: the caller only asked for a head start.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** How much of the context a prompt took. */
@@ -127,6 +192,7 @@ public final class Assistant implements AutoCloseable {
 
     /** Counts the tokens a conversation takes, for the composer's "used of context" line. */
     public CompletableFuture<Integer> countTokens(List<ChatMessage> conversation) {
+        warming.cancel();
         return CompletableFuture.supplyAsync(() -> session == null ? 0
                 : session.chatFormat().encode(conversation, today(), true).length, thread);
     }
@@ -156,6 +222,7 @@ public final class Assistant implements AutoCloseable {
     }
 
     private void unload() {
+        warming.cancel();
         loaded = null;
         if (session != null) session.close();
         if (model != null) model.close();
@@ -165,6 +232,7 @@ public final class Assistant implements AutoCloseable {
 
     @Override
     public void close() {
+        warming.cancel();
         thread.submit(this::unload);
         thread.shutdown();
     }

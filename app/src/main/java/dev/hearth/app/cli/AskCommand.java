@@ -176,7 +176,7 @@ final class AskCommand {
             }
             call.out().println();
             if (storeFailure[0] != null) throw storeFailure[0];
-            reply.finish(new ReplyStats(result.tokens().length, result.stats().decodeTokensPerSecond(), stopReason(result)));
+            reply.finish(new ReplyStats(result.replyTokens(), result.stats().decodeTokensPerSecond(), stopReason(result)));
         }
     }
 

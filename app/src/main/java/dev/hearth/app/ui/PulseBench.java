@@ -15,19 +15,26 @@ import javafx.stage.Stage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Measures how smooth the window stays while a reply streams: opens Hearth on a fresh data folder with a tiny
- * synthetic model, sends one message, lets it stream 300 tokens, and prints the time to show the window and
- * the gaps between FX pulses (p50, p99, max). Run with a display (or Xvfb):
- * {@code java -cp ... dev.hearth.app.ui.PulseBench [--theme=dark] [--lang=ja] [--replay=answer.md] [--hold=SECONDS]}.
- * It also prints the gaps while idle (what the machine's load alone causes) and the FX thread's CPU time per frame.
- * With {@code --hold} the window stays open after the reply, for screenshots.
+ * synthetic model, sends one message, lets it stream (at most 300 tokens: the small vocabulary's random model usually
+ * ends sooner on a stop token, and the count is printed; {@code --vocab=full} takes Llama 3's vocabulary, whose stop
+ * tokens are rare, for 300 tokens of text in many scripts at about 50 ms a token), and prints the time to show the
+ * window and the gaps between FX pulses (p50, p99, max). Run with a display (or Xvfb):
+ * {@code java -cp ... dev.hearth.app.ui.PulseBench [--theme=dark] [--lang=ja] [--replay=answer.md] [--hold=SECONDS] [--idle=SECONDS] [--timeline] [--vocab=full]}.
+ * It also prints the gaps while idle (what the machine's load alone causes, measured for {@code --idle} seconds, 3 by
+ * default), the FX thread's CPU time per frame and, for the three longest gaps of the reply (every gap with
+ * {@code --timeline}), which threads had the CPU meanwhile and how long each waited for a core (Linux), with the JIT's
+ * and the GC's time. With {@code --hold} the window stays open after the reply, for screenshots.
  */
 public final class PulseBench {
     private PulseBench() {}
@@ -44,17 +51,27 @@ public final class PulseBench {
     private final List<Long> pulses = new ArrayList<>(4096);
     /** CPU time of the FX thread at each pulse: what the window itself costs per frame, whatever else runs on the machine. */
     private final List<Long> fxCpu = new ArrayList<>(4096);
+    /** Every thread's run and run-queue time at each pulse (Linux), to see who had the CPU during a long gap. */
+    private final List<Map<Integer, long[]>> threadTimes = new ArrayList<>(4096);
+    private final ThreadTimes threadClock = new ThreadTimes();
+    /** JIT compilation and GC time (ms, cumulative) at each pulse. */
+    private final List<long[]> jvmTimes = new ArrayList<>(4096);
+    /** FX thread CPU spent sampling the above (about 0.5 ms a pulse), kept out of the FX CPU per frame. */
+    private long samplingCpu;
     private long launched;
     private Path dataDir;
+    /** {@code --timeline}: explain every pulse of the reply, in order, not only the longest gaps. */
+    private boolean timeline;
 
     @Override
     public void start(Stage stage) throws Exception {
         launched = System.nanoTime();
         var named = getParameters().getNamed();
+        timeline = getParameters().getUnnamed().contains("--timeline");
         Path dir = Files.createTempDirectory("hearth-pulse");
         dataDir = dir;
         Path model = dir.resolve("tiny.gguf");
-        SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 5, true);
+        SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 5, !"full".equals(named.get("vocab")));
         Locale language = "ja".equals(named.get("lang")) ? Locale.JAPANESE : Locale.ENGLISH;
         AppSettings.Theme theme = AppSettings.Theme.valueOf(named.getOrDefault("theme", "light").toUpperCase(Locale.ROOT));
         try (ConversationStore store = ConversationStore.open(DataDir.prepare(dir))) {
@@ -70,25 +87,34 @@ public final class PulseBench {
         new AnimationTimer() {
             @Override
             public void handle(long now) {
+                long cpu = THREADS.getCurrentThreadCpuTime();
                 synchronized (pulses) {
                     pulses.add(System.nanoTime());
-                    fxCpu.add(THREADS.getCurrentThreadCpuTime());
+                    fxCpu.add(cpu - samplingCpu);
+                    threadTimes.add(threadClock.sample());
+                    jvmTimes.add(jvmTimes());
                 }
+                samplingCpu += THREADS.getCurrentThreadCpuTime() - cpu;
             }
         }.start();
+        int idleSeconds = Integer.parseInt(named.getOrDefault("idle", "3"));
         Thread.ofPlatform().daemon().start(() -> drive(window, named.get("prompt"), named.get("replay"),
-                named.containsKey("hold") ? Integer.parseInt(named.get("hold")) : 0));
+                named.containsKey("hold") ? Integer.parseInt(named.get("hold")) : 0, idleSeconds));
     }
 
-    private void drive(MainWindow window, String prompt, String replay, int holdSeconds) {
+    private void drive(MainWindow window, String prompt, String replay, int holdSeconds, int idleSeconds) {
         try {
             while (window.chat() == null || window.chat() != null && !ready(window)) Thread.sleep(20);
-            // The window prepares the message views at idle a moment after the chat shows (MainWindow.showChat);
-            // a larger model is still loading then, the tiny one is not. Idle is measured after that.
+            // The window prepares the message views at idle a moment after the chat shows (MainWindow.showChat), and the
+            // engine warms up after the model loads (Assistant.load); a larger model is still loading then, the tiny one
+            // is not. Idle is measured after both.
+            long warming = System.nanoTime();
+            int rounds = window.assistant().warmedUp().join();
+            System.out.printf(Locale.ROOT, "engine warm-up: %d rounds, done %.0f ms after the composer was enabled%n", rounds, (System.nanoTime() - warming) / 1e6);
             Thread.sleep(1000);
             int idleFrom = pulseCount();
             long idleStart = System.nanoTime();
-            Thread.sleep(3000);
+            Thread.sleep(idleSeconds * 1000L);
             int idleTo = pulseCount();
             report("idle", gaps(pulses, idleFrom, idleTo), gaps(fxCpu, idleFrom, idleTo), System.nanoTime() - idleStart);
             String text = prompt != null ? prompt : "Write a long answer with a list and a code block.";
@@ -98,7 +124,11 @@ public final class PulseBench {
             long start = System.nanoTime();
             while (generating(window)) Thread.sleep(5);
             int to = pulseCount();
-            report("streamed", gaps(pulses, from, to), gaps(fxCpu, from, to), System.nanoTime() - start);
+            CompletableFuture<Integer> tokens = new CompletableFuture<>();
+            Platform.runLater(() -> tokens.complete(window.chat().messages().getLast().tokensProperty().get()));
+            report("streamed " + tokens.join() + " tokens", gaps(pulses, from, to), gaps(fxCpu, from, to), System.nanoTime() - start);
+            threadTotals(from, to);
+            explainGaps(from, to, start, timeline ? Integer.MAX_VALUE : 3, timeline);
             if (replay != null) replay(window, Files.readString(Path.of(replay)));
             Thread.sleep(holdSeconds * 1000L);
         } catch (InterruptedException e) {
@@ -143,6 +173,121 @@ public final class PulseBench {
         Thread.sleep(100);
         int to = pulseCount();
         report("replayed " + markdown.length() + " characters", gaps(pulses, from, to), gaps(fxCpu, from, to), System.nanoTime() - start);
+    }
+
+    private static long[] jvmTimes() {
+        long gcMillis = 0, gcCount = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+            gcCount += Math.max(0, gc.getCollectionCount());
+        }
+        return new long[] {ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), gcMillis, gcCount};
+    }
+
+    /**
+     * Prints, for the {@code count} longest gaps between pulses {@code from} and {@code to} (or all, in order), who had the
+     * CPU meanwhile: each busy thread's run time and how long it waited for a core; JIT and GC time.
+     */
+    private void explainGaps(int from, int to, long streamStart, int count, boolean inOrder) {
+        List<Integer> ends = new ArrayList<>();
+        synchronized (pulses) {
+            for (int i = Math.max(1, from); i < to; i++) ends.add(i);
+            if (!inOrder) ends.sort((a, b) -> Long.compare(pulses.get(b) - pulses.get(b - 1), pulses.get(a) - pulses.get(a - 1)));
+            long uptimeNow = ManagementFactory.getRuntimeMXBean().getUptime();
+            long nanoNow = System.nanoTime();
+            System.out.printf(Locale.ROOT, "(FX thread spent %.1f ms sampling thread times, not counted above)%n", samplingCpu / 1e6);
+            for (int end : ends.subList(0, Math.min(count, ends.size()))) {
+                long gapStart = pulses.get(end - 1), gapEnd = pulses.get(end);
+                Map<Integer, long[]> before = threadTimes.get(end - 1), after = threadTimes.get(end);
+                long[] jb = jvmTimes.get(end - 1), ja = jvmTimes.get(end);
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                        "gap %.1f ms at +%.0f ms into the reply (JVM uptime %.3f s): FX CPU %.1f ms, JIT %d ms, GC %d ms in %d pauses; threads ran (waited for a core):",
+                        (gapEnd - gapStart) / 1e6, (gapStart - streamStart) / 1e6, uptimeNow / 1e3 - (nanoNow - gapStart) / 1e9,
+                        (fxCpu.get(end) - fxCpu.get(end - 1)) / 1e6,
+                        ja[0] - jb[0], ja[1] - jb[1], ja[2] - jb[2]));
+                List<Map.Entry<Integer, long[]>> busy = new ArrayList<>();
+                long total = 0;
+                for (var e : after.entrySet()) {
+                    long[] b = before.getOrDefault(e.getKey(), new long[2]);
+                    long[] d = {e.getValue()[0] - b[0], e.getValue()[1] - b[1]};
+                    total += d[0];
+                    if (d[0] >= 500_000 || d[1] >= 2_000_000) busy.add(Map.entry(e.getKey(), d));
+                }
+                busy.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+                for (var e : busy) {
+                    line.append(String.format(Locale.ROOT, " %s %.1f (%.1f)", threadClock.name(e.getKey()), e.getValue()[0] / 1e6, e.getValue()[1] / 1e6));
+                }
+                line.append(String.format(Locale.ROOT, "; this process %.1f ms of CPU in %.1f ms on %d cores",
+                        total / 1e6, (gapEnd - gapStart) / 1e6, Runtime.getRuntime().availableProcessors()));
+                System.out.println(line);
+            }
+        }
+    }
+
+    /**
+     * Prints each thread's CPU time from pulse {@code from - 1} to {@code to} (threads of one kind summed: the JIT's C1
+     * and C2 compilers, the GC's workers): what the reply cost this process, whatever else ran on the machine.
+     */
+    private void threadTotals(int from, int to) {
+        Map<String, Long> byKind = new java.util.TreeMap<>();
+        synchronized (pulses) {
+            Map<Integer, long[]> before = threadTimes.get(Math.max(0, from - 1)), after = threadTimes.get(to - 1);
+            for (var e : after.entrySet()) {
+                long[] b = before.getOrDefault(e.getKey(), new long[2]);
+                String kind = threadClock.name(e.getKey()).replaceAll("[#_]?\\d+$", "").replaceAll("Thre$", "");
+                byKind.merge(kind, e.getValue()[0] - b[0], Long::sum);
+            }
+        }
+        StringBuilder line = new StringBuilder("CPU during the reply (ms):");
+        byKind.entrySet().stream().filter(e -> e.getValue() >= 1_000_000).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.0f", e.getKey(), e.getValue() / 1e6)));
+        System.out.println(line);
+    }
+
+    /** Run and run-queue wait time (ns) of every thread of this process, from {@code /proc/self/task/TID/schedstat}. */
+    private static final class ThreadTimes {
+        private final Map<Integer, java.nio.channels.FileChannel> channels = new HashMap<>();
+        private final Map<Integer, String> names = new HashMap<>();
+        private final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(128);
+        private int samples;
+
+        Map<Integer, long[]> sample() {
+            Map<Integer, long[]> times = new HashMap<>();
+            if (samples++ % 20 == 0) discover();
+            for (var e : channels.entrySet()) {
+                try {
+                    buffer.clear();
+                    int n = e.getValue().read(buffer, 0);
+                    if (n <= 0) continue;
+                    String[] fields = new String(buffer.array(), 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim().split(" ");
+                    times.put(e.getKey(), new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])});
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // The thread ended.
+                }
+            }
+            return times;
+        }
+
+        String name(int tid) {
+            return names.getOrDefault(tid, "?").replace(' ', '_') ;
+        }
+
+        private void discover() {
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    int tid = Integer.parseInt(task.getFileName().toString());
+                    if (channels.containsKey(tid)) continue;
+                    try {
+                        names.put(tid, Files.readString(task.resolve("comm")).trim());
+                        channels.put(tid, java.nio.channels.FileChannel.open(task.resolve("schedstat")));
+                    } catch (java.io.IOException gone) {
+                        // The thread ended.
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException noProc) {
+                // Not Linux: no per-thread times.
+            }
+        }
     }
 
     private int pulseCount() {

@@ -1,16 +1,68 @@
 package dev.hearth.app.assistant;
 
+import dev.hearth.app.api.TinyModel;
+import dev.hearth.engine.chat.ChatMessage;
+import dev.hearth.engine.chat.Role;
+import dev.hearth.engine.sampling.SamplerSettings;
+import dev.hearth.engine.session.Cancellation;
+import dev.hearth.engine.session.GenerationEvent;
+import dev.hearth.engine.session.GenerationSession;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.app.api.TinyModel;
-import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.Test;
-
+/** The model's thread as the window uses it: loading within free memory, the warm-up after a load, and replies that start when the window lets them. */
 class AssistantTest {
+
+    private static final List<ChatMessage> HELLO = List.of(new ChatMessage(Role.USER, "hello"));
+
+    @Test
+    void afterALoadTheEngineWarmsUpUntilTheFirstRequest() throws Exception {
+        try (Assistant assistant = new Assistant()) {
+            assistant.load(TinyModel.file(), 512, 1).get(60, TimeUnit.SECONDS);
+            int rounds = assistant.warmedUp().get(60, TimeUnit.SECONDS);
+            assertTrue(rounds > 0, "the warm-up ran, " + rounds + " rounds");
+            var reply = assistant.reply(HELLO, SamplerSettings.GREEDY, 8, new Cancellation(), e -> {}).get(60, TimeUnit.SECONDS);
+            assertTrue(reply.promptTokens() > 0);
+
+            assistant.load(TinyModel.file(), 512, 1).get(60, TimeUnit.SECONDS);
+            assistant.reply(HELLO, SamplerSettings.GREEDY, 8, new Cancellation(), e -> {}).get(60, TimeUnit.SECONDS);
+            assertTrue(assistant.warmedUp().isDone(), "the reply ran after the warm-up stopped");
+            assertTrue(assistant.warmedUp().get() < GenerationSession.WARM_UP_ROUNDS,
+                    "a request right after the load cut the warm-up short: " + assistant.warmedUp().get() + " rounds");
+        }
+    }
+
+    @Test
+    void aReplyStartsWhenItsCallerLetsItAndWithoutThatAfterAQuarterSecond() throws Exception {
+        try (Assistant assistant = new Assistant()) {
+            assistant.load(TinyModel.file(), 512, 1).get(60, TimeUnit.SECONDS);
+            List<GenerationEvent> events = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> goAhead = new CompletableFuture<>();
+            var reply = assistant.reply(HELLO, SamplerSettings.GREEDY, 4, new Cancellation(), events::add, goAhead);
+            Thread.sleep(100);
+            assertTrue(events.isEmpty(), "nothing is read before the go-ahead: " + events);
+            goAhead.complete(null);
+            reply.get(60, TimeUnit.SECONDS);
+            assertTrue(events.getLast() instanceof GenerationEvent.Done);
+
+            long start = System.nanoTime();
+            assistant.reply(HELLO, SamplerSettings.GREEDY, 4, new Cancellation(), e -> {}, new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - start >= Assistant.START_WAIT_MILLIS * 1_000_000L, "it waited for a go-ahead that never came");
+            assertFalse(assistant.withSession(session -> session.cachedTokens() == 0).get(60, TimeUnit.SECONDS), "and then replied");
+        }
+    }
 
     /** The window's load path refuses a context whose cache would not fit in free memory, as the API's ModelHost does. */
     @Test

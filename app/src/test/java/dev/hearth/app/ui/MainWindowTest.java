@@ -13,6 +13,9 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
@@ -306,7 +309,10 @@ class MainWindowTest extends RealWindowTest {
         assertFalse(reply.content().isEmpty());
     }
 
-    /** Tokens of the last reply's prompt: the context used minus what the reply generated. */
+    /**
+     * Tokens of the last reply's prompt: the context used (what the model's cache holds) minus the reply's tokens; one
+     * less when the reply stopped at its token limit, whose last token is never evaluated.
+     */
     private int promptTokens() throws Exception {
         waitUntil(() -> window.chat().messages().getLast().tokensProperty().get() != null);
         return window.chat().contextUsedProperty().get() - window.chat().messages().getLast().tokensProperty().get();
@@ -439,5 +445,58 @@ class MainWindowTest extends RealWindowTest {
         assertTrue(lookup(".conversation-list .scroll-bar").queryAll().stream()
                 .noneMatch(b -> ((javafx.scene.control.ScrollBar) b).getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible()),
                 "no horizontal scroll bar in the chat list");
+    }
+
+    @Test
+    void aNewChatRightAfterSendingStaysOnScreenWhenTheSendComesBackFromTheStore() throws Exception {
+        openWithModel(8);
+        TextArea composer = lookup("#composer").queryAs(TextArea.class);
+        Runnable newChatShortcut = window.stage().getScene().getAccelerators()
+                .get(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
+        // Enter, then Ctrl+N before the FX thread does anything else: the send's store round trip returns after both.
+        interact(() -> {
+            composer.setText("a question left at once");
+            composer.fireEvent(new KeyEvent(KeyEvent.KEY_PRESSED, "", "", KeyCode.ENTER, false, false, false, false));
+            newChatShortcut.run();
+        });
+        waitUntil(() -> !window.chat().generatingProperty().get()
+                && window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).count() == 1);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertEquals(null, window.chat().conversationProperty().get(), "the new chat is still the one on screen");
+        assertTrue(window.chat().messages().isEmpty(), "and it is empty: " + window.chat().messages());
+        assertEquals("New chat", lookup("#chat-title").queryAs(Label.class).getText());
+        var left = window.sidebar().rows().stream().filter(r -> r instanceof SidebarRow.Chat).map(r -> ((SidebarRow.Chat) r).summary())
+                .findFirst().orElseThrow();
+        assertEquals("a question left at once", left.title(), "the message sent is kept in the chat left");
+
+        send("a question for the new chat");
+        assertEquals("a question for the new chat", window.chat().messages().getFirst().content());
+        assertEquals(2, window.chat().messages().size());
+        interact(() -> window.chat().open(left.id(), null));
+        waitUntil(() -> window.chat().conversationProperty().get() != null && window.chat().conversationProperty().get().id() == left.id());
+        assertEquals(List.of("a question left at once"), window.chat().messages().stream().map(MessageItem::content).toList(),
+                "the chat left keeps its message, unanswered: leaving a chat stops its reply");
+    }
+
+    @Test
+    void theContextUsedIsWhatTheModelHoldsThePromptAndTheReplysTokens() throws Exception {
+        presetModel(400, 1024);
+        open();
+        waitUntil(() -> !lookup("#composer").query().isDisabled());
+        send("hello there");
+        MessageItem reply = window.chat().messages().getLast();
+        waitUntil(() -> reply.tokensProperty().get() != null);
+        int replyTokens = reply.tokensProperty().get();
+        assertTrue(replyTokens < 400, "the reply ended on its stop token, not at the limit: " + replyTokens + " tokens");
+
+        int used = window.chat().contextUsedProperty().get();
+        int inCache = window.assistant().withSession(dev.hearth.engine.session.GenerationSession::cachedTokens).get(20, TimeUnit.SECONDS);
+        int prompt = window.assistant().countTokens(List.of(new dev.hearth.engine.chat.ChatMessage(dev.hearth.engine.chat.Role.USER,
+                "hello there"))).get(20, TimeUnit.SECONDS);
+        assertEquals(inCache, used, "the context used is what the model's cache holds");
+        assertEquals(prompt + replyTokens, used, "the prompt and the reply's tokens (the stop token is neither text nor cached)");
+        assertEquals(used + " of 1,024 context tokens used", lookup("#context-usage").queryAs(Label.class).getText());
+        assertEquals("Context " + used + " / 1,024", lookup("#status-context").queryAs(Label.class).getText());
     }
 }

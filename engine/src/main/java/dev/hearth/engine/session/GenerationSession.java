@@ -1,15 +1,19 @@
 package dev.hearth.engine.session;
 
 import dev.hearth.engine.chat.ChatFormat;
+import dev.hearth.engine.chat.ChatMessage;
+import dev.hearth.engine.chat.Role;
 import dev.hearth.engine.model.Forward;
 import dev.hearth.engine.model.KvCache;
 import dev.hearth.engine.model.LlamaModel;
 import dev.hearth.engine.model.WorkerPool;
 import dev.hearth.engine.sampling.Sampler;
+import dev.hearth.engine.sampling.SamplerSettings;
 import dev.hearth.engine.tokenizer.StreamingDecoder;
 import dev.hearth.engine.tokenizer.Tokenizer;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -103,7 +107,8 @@ public final class GenerationSession implements AutoCloseable {
 
         Sampler sampler = new Sampler(request.sampler(), model.config().vocabSize());
         StreamingDecoder decoder = tokenizer.streamingDecoder(false);
-        int[] history = Arrays.copyOf(prompt, Math.min(cached.length, prompt.length + request.maxTokens()));
+        // Room for every token that can be sampled: one per position left in the context, and the one sampled at the last.
+        int[] history = Arrays.copyOf(prompt, Math.min(cached.length + 1, prompt.length + request.maxTokens()));
         int historyLength = prompt.length;
         StringBuilder text = new StringBuilder();
         int generated = 0;
@@ -154,7 +159,7 @@ public final class GenerationSession implements AutoCloseable {
         GenerationStats stats = new GenerationStats(prompt.length, reused, generated,
                 (prefillEnd - start) / 1e9, firstToken == 0 ? 0 : (end - firstToken) / 1e9,
                 firstToken == 0 ? 0 : (firstToken - start) / 1e9);
-        return new GenerationResult(text.toString(), tokens, reason, stats);
+        return new GenerationResult(text.toString(), tokens, reason, stats, cachedCount);
     }
 
     /**
@@ -195,6 +200,58 @@ public final class GenerationSession implements AutoCloseable {
             throw new IllegalArgumentException("the prompt has " + promptLength + " tokens, more than the context of "
                     + cached.length + " tokens can hold with room for an answer");
         }
+    }
+
+    /**
+     * Prompt tokens of a warm-up round: more than one, so the batched prefill runs too, and not a multiple of the 4-token
+     * register tile, so its remainder path runs as well (code the JIT never saw run is compiled without it, and the first
+     * prompt that needs it would make the JIT start over).
+     */
+    static final int WARM_UP_PROMPT = 9;
+    /** Tokens decoded in a warm-up round. */
+    static final int WARM_UP_TOKENS = 64;
+    /**
+     * Most warm-up rounds. A large model's code is compiled within one round: each call walks long rows. A tiny model's
+     * rows are short, so its code needs about a thousand tokens to be called often enough; they take it a second.
+     */
+    public static final int WARM_UP_ROUNDS = 16;
+
+    /**
+     * Runs this session's generation code on a short made-up chat, so that the JIT compiles the forward pass, the kernels
+     * of this model's formats, the sampler and the tokenizer now instead of during the first real request: on a 2-core
+     * machine that compilation keeps both cores busy for a few hundred milliseconds, which a window streaming its first
+     * reply shows as stalled frames. Rounds of a short prompt (one batched prefill) and up to {@value #WARM_UP_TOKENS}
+     * decoded tokens run until {@code budgetNanos} have passed, {@value #WARM_UP_ROUNDS} rounds are done or
+     * {@code cancellation} is set, checked after every prefill batch and token (a request that cancels it waits for one
+     * of those at most). Leaves nothing behind: the cache is forgotten afterwards, so the next request runs as on a fresh
+     * session.
+     *
+     * @return the rounds that ran
+     */
+    public int warmUp(Cancellation cancellation, long budgetNanos) {
+        long deadline = System.nanoTime() + budgetNanos;
+        if (cancellation.isCancelled() || budgetNanos <= 0) {
+            return 0;
+        }
+        int[] chat = chatFormat.encode(List.of(new ChatMessage(Role.USER, "Say hello to the llamas, in a few words.")),
+                ChatFormat.DEFAULT_DATE, true);
+        int[] prompt = Arrays.copyOf(chat, Math.min(chat.length, Math.min(WARM_UP_PROMPT, cached.length - 1)));
+        int rounds = 0;
+        try {
+            while (rounds < WARM_UP_ROUNDS && !cancellation.isCancelled() && System.nanoTime() < deadline) {
+                Cancellation round = new Cancellation();
+                cachedCount = 0;
+                generate(new GenerationRequest(prompt, SamplerSettings.DEFAULTS.withSeed(rounds + 1), WARM_UP_TOKENS, round), event -> {
+                    if (cancellation.isCancelled() || System.nanoTime() >= deadline) {
+                        round.cancel();
+                    }
+                });
+                rounds++;
+            }
+        } finally {
+            cachedCount = 0;
+        }
+        return rounds;
     }
 
     /** Forgets the cached tokens; the next request evaluates its whole prompt. */

@@ -193,4 +193,101 @@ class GenerationSessionTest {
             assertTrue(events.getLast() instanceof GenerationEvent.Failed f && f.message().contains("context"));
         }
     }
+
+    /** The first seed from 1 up whose reply to {@code prompt} ends as {@code reason} within {@code maxTokens}. */
+    private static GenerationResult replyEndingWith(GenerationSession session, int[] prompt, int maxTokens, StopReason reason,
+                                                    List<GenerationEvent> events) {
+        for (long seed = 1; seed <= 50; seed++) {
+            events.clear();
+            session.reset();
+            GenerationResult result = session.generate(new GenerationRequest(prompt, SamplerSettings.DEFAULTS.withSeed(seed).withTemperature(1.5f),
+                    maxTokens), events::add);
+            if (result.stopReason() == reason) {
+                return result;
+            }
+        }
+        throw new AssertionError("no seed in 1..50 ended its reply as " + reason);
+    }
+
+    private static int tokenEvents(List<GenerationEvent> events) {
+        int n = 0;
+        for (GenerationEvent e : events) {
+            if (e instanceof GenerationEvent.Token t && t.id() >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aReplyEndingOnItsStopTokenCountsItsTextTokensAndLeavesThemWithThePromptInTheCache() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            int[] p = prompt(session, "tell me about llamas");
+            List<GenerationEvent> events = new ArrayList<>();
+            GenerationResult result = replyEndingWith(session, p, 600, StopReason.END_OF_TURN, events);
+
+            assertTrue(session.chatFormat().stopTokens().contains(result.tokens()[result.tokens().length - 1]), "the stop token is sampled");
+            assertEquals(result.tokens().length, result.stats().generatedTokens(), "the stats count every sampled token");
+            assertEquals(result.tokens().length - 1, result.replyTokens(), "the reply's tokens leave the stop token out");
+            assertEquals(tokenEvents(events), result.replyTokens(), "one token event per reply token");
+            assertEquals(p.length + result.replyTokens(), result.cachedTokens(), "the cache holds the prompt and the reply's tokens");
+            assertEquals(session.cachedTokens(), result.cachedTokens());
+        }
+    }
+
+    @Test
+    void aReplyCutAtItsTokenLimitHasItsLastTokenSampledButNotEvaluated() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            int[] p = prompt(session, "tell me about llamas");
+            List<GenerationEvent> events = new ArrayList<>();
+            GenerationResult result = replyEndingWith(session, p, 6, StopReason.MAX_TOKENS, events);
+
+            assertEquals(6, result.replyTokens());
+            assertEquals(6, tokenEvents(events));
+            assertEquals(p.length + 5, result.cachedTokens());
+            assertEquals(session.cachedTokens(), result.cachedTokens());
+        }
+    }
+
+    @Test
+    void warmUpRunsItsRoundsAndLeavesNoTraceInTheNextReply() {
+        try (GenerationSession warmed = new GenerationSession(model, 1024, 2);
+             GenerationSession fresh = new GenerationSession(model, 1024, 2)) {
+            assertEquals(GenerationSession.WARM_UP_ROUNDS, warmed.warmUp(new Cancellation(), 120_000_000_000L));
+            assertEquals(0, warmed.cachedTokens(), "the warm-up's tokens are forgotten");
+
+            GenerationRequest request = new GenerationRequest(prompt(warmed, "hello"), SamplerSettings.DEFAULTS.withSeed(7), 40);
+            GenerationResult afterWarmUp = warmed.generate(request, e -> {});
+            GenerationResult onFresh = fresh.generate(request, e -> {});
+            assertArrayEquals(onFresh.tokens(), afterWarmUp.tokens(), "the same request gives the same reply");
+            assertEquals(0, afterWarmUp.stats().reusedTokens());
+        }
+    }
+
+    @Test
+    void warmUpDoesNothingWhenCancelledOrOutOfTimeAndKeepsTheCache() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            int[] p = prompt(session, "hello");
+            session.generate(new GenerationRequest(p, SamplerSettings.GREEDY, 3), e -> {});
+            int cached = session.cachedTokens();
+            Cancellation cancelled = new Cancellation();
+            cancelled.cancel();
+            assertEquals(0, session.warmUp(cancelled, 120_000_000_000L));
+            assertEquals(0, session.warmUp(new Cancellation(), 0));
+            assertEquals(cached, session.cachedTokens(), "a warm-up that did not run leaves the cache alone");
+        }
+    }
+
+    @Test
+    void aCancelDuringWarmUpEndsItWithinARound() throws Exception {
+        try (GenerationSession session = new GenerationSession(model, 1024, 1)) {
+            Cancellation stop = new Cancellation();
+            java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger(-1);
+            Thread warming = Thread.ofPlatform().start(() -> rounds.set(session.warmUp(stop, 120_000_000_000L)));
+            stop.cancel();
+            warming.join(60_000);
+            assertFalse(warming.isAlive(), "the warm-up ended after the cancel");
+            assertTrue(rounds.get() >= 0 && rounds.get() < GenerationSession.WARM_UP_ROUNDS, "rounds " + rounds.get());
+        }
+    }
 }

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -78,6 +79,11 @@ public final class ChatViewModel {
     private final StringProperty systemPrompt = new SimpleStringProperty("");
     private Runnable onChanged = () -> {};
     private volatile Cancellation cancellation;
+    /**
+     * Counts the user's moves to another chat (New chat, opening one). Work for the chat on screen notes it before going to
+     * {@code io} and checks it on return, so a slow store round trip never brings back a chat the user has just left.
+     */
+    private final AtomicLong view = new AtomicLong();
     private DocumentChat documents;
 
     public ChatViewModel(ConversationStore store, Assistant assistant, Executor io, Executor ui, Executor frame,
@@ -159,6 +165,7 @@ public final class ChatViewModel {
 
     /** Shows an empty new chat; it is created in the store with its first message. */
     public void newChat() {
+        view.incrementAndGet();
         if (generating.get()) stop();
         conversation.set(null);
         systemPrompt.set("");
@@ -168,12 +175,14 @@ public final class ChatViewModel {
 
     /** Opens a stored conversation on its current branch, and marks {@code focus} (a message id, or null) for the view. */
     public void open(long conversationId, Long focus) {
+        long at = view.incrementAndGet();
         if (generating.get()) stop();
         onIo(() -> {
             Conversation c = store.conversation(conversationId);
             if (focus != null) store.selectBranch(focus);
             List<MessageItem> items = items(conversationId);
             return () -> {
+                if (view.get() != at) return;
                 conversation.set(c);
                 systemPrompt.set(c.systemPrompt() == null ? "" : c.systemPrompt());
                 messages.setAll(items);
@@ -182,20 +191,24 @@ public final class ChatViewModel {
         }, "error.store.read");
     }
 
-    /** Sends the user's text as the next message and streams the reply. Refused while a reply is streaming. */
+    /**
+     * Sends the user's text as the next message and streams the reply. Refused while a reply is streaming. If the user
+     * goes to another chat before the message is stored, it is kept but not answered (as a reply is stopped then).
+     */
     public boolean send(String text) {
         String trimmed = text.strip();
         if (trimmed.isEmpty() || generating.get() || assistant.loaded() == null) return false;
         Conversation current = conversation.get();
         String pendingPrompt = systemPrompt.get();
         Long parent = messages.isEmpty() ? null : messages.getLast().id();
+        long at = view.get();
         beginGenerating();
         onIo(() -> {
             Conversation c = current != null ? current : store.createConversation(new NewConversation(title(trimmed),
                     assistant.loaded().facts().name(), pendingPrompt.isEmpty() ? null : pendingPrompt, null));
             if (current == null && documents != null) documents.created(c.id());
             Message user = store.addUserMessage(c.id(), parent, trimmed);
-            return startReply(c, user.id());
+            return startReply(c, user.id(), at);
         }, "error.store.write");
         return true;
     }
@@ -207,8 +220,9 @@ public final class ChatViewModel {
         long parent = last.role() == Role.USER ? last.id() : messages.size() >= 2 ? messages.get(messages.size() - 2).id() : -1;
         if (parent < 0 || conversation.get() == null) return;
         Conversation c = conversation.get();
+        long at = view.get();
         beginGenerating();
-        onIo(() -> startReply(c, parent), "error.store.write");
+        onIo(() -> startReply(c, parent, at), "error.store.write");
     }
 
     /** Replaces a user message with {@code newText} as a new branch beside it, and answers that. */
@@ -218,10 +232,11 @@ public final class ChatViewModel {
         Conversation c = conversation.get();
         int at = messages.indexOf(item);
         Long parent = at > 0 ? messages.get(at - 1).id() : null;
+        long shown = view.get();
         beginGenerating();
         onIo(() -> {
             Message user = store.addUserMessage(c.id(), parent, trimmed);
-            return startReply(c, user.id());
+            return startReply(c, user.id(), shown);
         }, "error.store.write");
     }
 
@@ -229,12 +244,15 @@ public final class ChatViewModel {
     public void switchBranch(MessageItem item, int step) {
         if (generating.get() || conversation.get() == null) return;
         long conversationId = conversation.get().id();
+        long at = view.get();
         onIo(() -> {
             List<Message> siblings = store.siblings(item.id());
             int index = Math.floorMod(indexOf(siblings, item.id()) + step, siblings.size());
             store.selectBranch(siblings.get(index).id());
             List<MessageItem> items = items(conversationId);
-            return () -> show(items);
+            return () -> {
+                if (view.get() == at) show(items);
+            };
         }, "error.store.read");
     }
 
@@ -252,19 +270,30 @@ public final class ChatViewModel {
     /**
      * Runs on {@code io}: starts the reply row, then hands generation to the assistant; returns the UI update. The
      * conversation is read again so a system prompt set just before (queued on {@code io} too) is the one used.
+     * {@code at} is the {@link #view} the request was made in: if the user has gone to another chat since, the reply
+     * does not start, and if they go later, it is stopped (by {@link #newChat} or {@link #open}) and not shown.
      */
-    private Runnable startReply(Conversation stale, long parentId) {
+    private Runnable startReply(Conversation stale, long parentId, long at) {
+        Cancellation stop = new Cancellation();
+        // Set before the check: a move to another chat after it finds this to stop, one before it is seen here.
+        cancellation = stop;
+        if (view.get() != at) {
+            cancellation = null;
+            return () -> {
+                generating.set(false);
+                onChanged.run();
+            };
+        }
         Conversation c = store.conversation(stale.id());
         ReplyWriter writer = store.beginReply(c.id(), parentId, assistant.loaded().facts().name());
         List<MessageItem> items = items(c.id());
         List<ChatMessage> history = history(c, items);
         MessageItem reply = items.getLast();
         reply.streamingProperty().set(true);
-        Cancellation stop = new Cancellation();
-        cancellation = stop;
         StreamBuffer buffer = new StreamBuffer(frame, text -> reply.contentProperty().set(reply.content() + text));
         LatestValue<GenerationEvent.Prefill> reading = new LatestValue<>(frame, progress -> {
             reply.promptProgressProperty().set(progress);
+            if (view.get() != at) return;
             promptProgress.set(progress);
             contextUsed.set(progress.total());
         });
@@ -293,7 +322,7 @@ public final class ChatViewModel {
                     endWriter(writer, done.result());
                     frame.execute(() -> {
                         buffer.drain();
-                        finish(reply, done.result());
+                        finish(reply, done.result(), view.get() == at);
                     });
                 }
                 case GenerationEvent.Failed failed -> {
@@ -309,17 +338,19 @@ public final class ChatViewModel {
                 }
             }
         };
-        // The model starts reading the prompt now, while the window builds the message views.
-        CompletableFuture<Integer> promptTokens = libraries.isEmpty()
-                ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events).thenApply(Assistant.PromptSize::promptTokens)
-                : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events)
+        // The model starts reading the prompt once the window has built the two message views and laid them out: on two
+        // cores, the engine would otherwise take the core the UI thread, the renderer and the JIT share for those frames.
+        CompletableFuture<Void> laidOut = new CompletableFuture<>();
+        CompletableFuture<?> generation = libraries.isEmpty()
+                ? assistant.reply(history, s.sampler(), s.maxTokens(), stop, events, laidOut)
+                : documents.answer(items.get(items.size() - 2).content(), libraries, s.sampler(), s.maxTokens(), stop, events, laidOut)
                         .thenApply(answer -> {
                             if (answer == null) return null;
                             io.execute(() -> saveSources(writer.messageId(), answer.citations()));
                             ui.execute(() -> reply.sourcesProperty().set(answer.citations()));
                             return null;
                         });
-        promptTokens.whenComplete((prompt, error) -> {
+        generation.whenComplete((result, error) -> {
             if (error != null) {
                 failQuietly(writer, UiProblem.describe(error));
                 ui.execute(() -> {
@@ -329,14 +360,16 @@ public final class ChatViewModel {
                     generating.set(false);
                     problem.set(UiProblem.of("error.generation", error));
                 });
-            } else if (prompt != null) {
-                ui.execute(() -> contextUsed.set(prompt + count[0]));
             }
         });
         return () -> {
-            conversation.set(c);
-            show(items);
+            if (view.get() == at) {
+                conversation.set(c);
+                show(items);
+            }
             onChanged.run();
+            // The views made just now get their styles and layout in the next pulse; the model starts in the one after.
+            frame.execute(() -> ui.execute(() -> frame.execute(() -> laidOut.complete(null))));
         };
     }
 
@@ -378,11 +411,16 @@ public final class ChatViewModel {
         }
     }
 
-    private void finish(MessageItem reply, GenerationResult result) {
+    /**
+     * The reply ended. Its token count is its text's (the stop token that ended it is not part of it), and the context
+     * used becomes what the model's cache now holds, if the reply's chat is still the one on screen.
+     */
+    private void finish(MessageItem reply, GenerationResult result, boolean onScreen) {
         readingEnded(reply);
         reply.streamingProperty().set(false);
         reply.interruptedProperty().set(result.stopReason() == StopReason.CANCELLED);
-        reply.tokensProperty().set(result.stats().generatedTokens());
+        reply.tokensProperty().set(result.replyTokens());
+        if (onScreen) contextUsed.set(result.cachedTokens());
         reply.tokensPerSecondProperty().set(result.stats().decodeTokensPerSecond());
         tokensPerSecond.set(result.stats().decodeTokensPerSecond());
         generating.set(false);
@@ -403,7 +441,7 @@ public final class ChatViewModel {
             if (result.stopReason() == StopReason.CANCELLED) {
                 writer.cancel();
             } else {
-                writer.finish(new ReplyStats(result.stats().generatedTokens(), result.stats().decodeTokensPerSecond(),
+                writer.finish(new ReplyStats(result.replyTokens(), result.stats().decodeTokensPerSecond(),
                         result.stopReason().name().toLowerCase(Locale.ROOT)));
             }
         } catch (StoreException | IllegalStateException e) {

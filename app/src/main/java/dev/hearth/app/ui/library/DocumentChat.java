@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -67,10 +68,11 @@ public final class DocumentChat {
      * Answers {@code question} from {@code libraries} on the assistant's thread: retrieval, a prompt with numbered
      * sources, generation with every event handed to {@code events}. The future holds the answer and its sources, or
      * null when generation failed (already reported to {@code events} as {@code Failed}); it fails when nothing could start.
+     * The work starts when {@code startAfter} completes (see {@link Assistant#withSession(CompletionStage, java.util.function.Function)}).
      */
     public CompletableFuture<GroundedAnswer> answer(String question, List<Library> libraries, SamplerSettings sampler, int maxTokens,
-                                                    Cancellation cancellation, Consumer<GenerationEvent> events) {
-        return assistant.withSession(session -> {
+                                                    Cancellation cancellation, Consumer<GenerationEvent> events, CompletionStage<?> startAfter) {
+        return assistant.withSession(startAfter, session -> {
             if (retriever == null) retriever = new DocumentRetriever(store, TextEmbedder.shared());
             boolean[] reported = {false};
             try {
