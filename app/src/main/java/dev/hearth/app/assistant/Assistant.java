@@ -53,7 +53,7 @@ public final class Assistant implements AutoCloseable {
     private LlamaModel model;
     private GenerationSession session;
     private volatile Loaded loaded;
-    /** The warm-up after the last load; every request cancels it, and waits for one of its prefill batches or tokens at most. */
+    /** The warm-up after the last load; every request cancels it, and waits for one layer of its forward pass at most. */
     private volatile Cancellation warming = new Cancellation();
     private volatile CompletableFuture<Integer> warmedUp = CompletableFuture.completedFuture(0);
 
