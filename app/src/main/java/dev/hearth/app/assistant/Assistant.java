@@ -46,7 +46,7 @@ public final class Assistant implements AutoCloseable {
     /**
      * How long the generation thread may warm the engine's code up after a load ({@link GenerationSession#warmUp}). A tiny
      * model is done in about a second on an idle machine, several on a busy one; an 8B model spends it on one short prefill
-     * (its first batch, several seconds while the code is still cold, cannot be cut short) and a few decoded tokens.
+     * (several seconds while the code is still cold) and a few decoded tokens.
      */
     static final long WARM_UP_NANOS = 10_000_000_000L;
 
