@@ -395,7 +395,7 @@ public final class ApiServer implements AutoCloseable {
             out.flush();
         }
 
-        /** The client went away: stop generating for it (the model thread sees the flag within one token). */
+        /** The client went away: stop generating for it (the model thread sees the flag within one layer of the forward pass). */
         private boolean disconnected() {
             cancellation.cancel();
             return false;

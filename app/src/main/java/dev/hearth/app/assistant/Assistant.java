@@ -47,14 +47,14 @@ public final class Assistant implements AutoCloseable {
     /**
      * How long the generation thread may warm the engine's code up after a load ({@link GenerationSession#warmUp}). A tiny
      * model is done in about a second on an idle machine, several on a busy one; an 8B model spends it on one short prefill
-     * (its first batch, several seconds while the code is still cold, cannot be cut short) and a few decoded tokens.
+     * (several seconds while the code is still cold) and a few decoded tokens.
      */
     static final long WARM_UP_NANOS = 10_000_000_000L;
 
     private LlamaModel model;
     private GenerationSession session;
     private volatile Loaded loaded;
-    /** The warm-up after the last load; every request cancels it, and waits for one of its prefill batches or tokens at most. */
+    /** The warm-up after the last load; every request cancels it, and waits for one layer of its forward pass at most. */
     private volatile Cancellation warming = new Cancellation();
     private volatile CompletableFuture<Integer> warmedUp = CompletableFuture.completedFuture(0);
 

@@ -4,6 +4,8 @@ import dev.hearth.engine.tensor.FloatOps;
 import dev.hearth.engine.tensor.HalfOps;
 import dev.hearth.engine.tensor.WeightMatrix;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * The Llama forward pass over a batch of tokens, written to be read beside the model card.
  * All activation buffers are allocated once here, sized for {@code maxBatch} tokens, so evaluating a
@@ -111,6 +113,16 @@ public final class Forward {
      * values in the cache, and returns the logits after the last of them (a buffer reused by the next call).
      */
     public float[] evaluate(int[] tokens, int offset, int count, int startPos) {
+        return evaluate(tokens, offset, count, startPos, () -> false);
+    }
+
+    /**
+     * {@link #evaluate(int[], int, int, int)}, giving up when {@code stop} says so: it is asked before every layer, so a
+     * request stops within one layer rather than after a whole batch (on an 8B model a 128-token batch takes seconds,
+     * a cold one far longer). Returns null when it gave up; the cache then holds garbage from {@code startPos} on, which
+     * the caller must not count as evaluated.
+     */
+    public float[] evaluate(int[] tokens, int offset, int count, int startPos, BooleanSupplier stop) {
         if (count < 1 || startPos < 0 || startPos + count > cache.contextLength()) {
             throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + count)
                     + " do not fit the context of " + cache.contextLength() + " tokens");
@@ -122,13 +134,18 @@ public final class Forward {
         }
         for (int done = 0; done < count; done += maxBatch) {
             int n = Math.min(maxBatch, count - done);
-            layers(tokens, offset + done, n, startPos + done);
+            if (!layers(tokens, offset + done, n, startPos + done, stop)) {
+                return null;
+            }
         }
         return logits;
     }
 
-    /** One batch of n tokens through every block; leaves the last token's logits in {@link #logits}. */
-    private void layers(int[] tokens, int offset, int n, int startPos) {
+    /**
+     * One batch of n tokens through every block; leaves the last token's logits in {@link #logits}. Returns false,
+     * with the logits not computed, if {@code stop} said so before a layer or before the logits.
+     */
+    private boolean layers(int[] tokens, int offset, int n, int startPos, BooleanSupplier stop) {
         int dim = c.dim();
         WeightMatrix embedding = model.tokenEmbedding();
         for (int t = 0; t < n; t++) {
@@ -137,6 +154,9 @@ public final class Forward {
         ropeTables(n, startPos);
 
         for (int layer = 0; layer < c.layers(); layer++) {
+            if (stop.getAsBoolean()) {
+                return false;
+            }
             LlamaModel.Block b = model.block(layer);
 
             // attention: x += Wo · attention(RoPE(Wq·norm(x)), RoPE(Wk·norm(x)), Wv·norm(x))
@@ -159,11 +179,15 @@ public final class Forward {
             FloatOps.add(x, 0, o, 0, n * dim);
         }
 
+        if (stop.getAsBoolean()) {
+            return false;
+        }
         // logits of the last token only: W_out · norm(x)
         int last = (n - 1) * dim;
         FloatOps.rmsnorm(xb, 0, x, last, model.outputNorm(), dim, c.rmsEps());
         WeightMatrix output = model.output();
         pool.forRange(output.rows(), 8, output.rowAlignment(), (from, to, w) -> output.matvec(xb, logits, from, to));
+        return true;
     }
 
     private void rmsnorm(float[] out, float[] in, float[] weight, int n) {

@@ -146,7 +146,12 @@ public final class GenerationSession implements AutoCloseable {
                 break;
             }
             cached[cachedCount] = token;
-            logits = forward.evaluate(cached, cachedCount, 1, cachedCount);
+            float[] next = forward.evaluate(cached, cachedCount, 1, cachedCount, request.cancellation()::isCancelled);
+            if (next == null) {
+                reason = StopReason.CANCELLED;
+                break;
+            }
+            logits = next;
             cachedCount++;
         }
         String rest = decoder.flush();
@@ -163,9 +168,9 @@ public final class GenerationSession implements AutoCloseable {
     }
 
     /**
-     * Evaluates what of {@code prompt} is not cached yet, in batches of {@link Forward#BATCH} tokens with a
-     * cancellation check between them; tells {@code progress} the tokens cached before the first batch and after
-     * each one. Returns the logits after the last token evaluated.
+     * Evaluates what of {@code prompt} is not cached yet, in batches of {@link Forward#BATCH} tokens; tells
+     * {@code progress} the tokens cached before the first batch and after each one. Returns the logits after the last
+     * token evaluated, or null if {@code cancellation} stopped it (it is checked before every layer of every batch).
      */
     private float[] prefill(int[] prompt, Cancellation cancellation, IntConsumer progress) {
         int from = Math.min(commonPrefix(prompt), prompt.length - 1);
@@ -173,12 +178,12 @@ public final class GenerationSession implements AutoCloseable {
         float[] logits = null;
         progress.accept(from);
         while (from < prompt.length) {
-            if (cancellation.isCancelled() && logits != null) {
-                break;
-            }
             int n = Math.min(Forward.BATCH, prompt.length - from);
             System.arraycopy(prompt, from, cached, from, n);
-            logits = forward.evaluate(prompt, from, n, from);
+            logits = forward.evaluate(prompt, from, n, from, cancellation::isCancelled);
+            if (logits == null) {
+                break;
+            }
             from += n;
             cachedCount = from;
             progress.accept(from);
@@ -222,8 +227,8 @@ public final class GenerationSession implements AutoCloseable {
      * machine that compilation keeps both cores busy for a few hundred milliseconds, which a window streaming its first
      * reply shows as stalled frames. Rounds of a short prompt (one batched prefill) and up to {@value #WARM_UP_TOKENS}
      * decoded tokens run until {@code budgetNanos} have passed, {@value #WARM_UP_ROUNDS} rounds are done or
-     * {@code cancellation} is set, checked after every prefill batch and token (a request that cancels it waits for one
-     * of those at most). Leaves nothing behind: the cache is forgotten afterwards, so the next request runs as on a fresh
+     * {@code cancellation} is set (a request that cancels it waits for one layer of the forward pass at most; the time
+     * budget is checked after every prefill batch and token). Leaves nothing behind: the cache is forgotten afterwards, so the next request runs as on a fresh
      * session.
      *
      * @return the rounds that ran
@@ -239,10 +244,10 @@ public final class GenerationSession implements AutoCloseable {
         int rounds = 0;
         try {
             while (rounds < WARM_UP_ROUNDS && !cancellation.isCancelled() && System.nanoTime() < deadline) {
-                Cancellation round = new Cancellation();
+                Cancellation round = cancellation.child();
                 cachedCount = 0;
                 generate(new GenerationRequest(prompt, SamplerSettings.DEFAULTS.withSeed(rounds + 1), WARM_UP_TOKENS, round), event -> {
-                    if (cancellation.isCancelled() || System.nanoTime() >= deadline) {
+                    if (System.nanoTime() >= deadline) {
                         round.cancel();
                     }
                 });

@@ -66,6 +66,37 @@ class GenerationSessionTest {
     }
 
     @Test
+    void aStopBeforeThePromptIsReadEvaluatesNothingAndLeavesNoTrace() {
+        try (GenerationSession session = new GenerationSession(model, 1024, 2);
+             GenerationSession fresh = new GenerationSession(model, 1024, 2)) {
+            int[] p = prompt(session, "Tell the llama story");
+            Cancellation stop = new Cancellation();
+            GenerationResult stopped = session.generate(new GenerationRequest(p, SamplerSettings.GREEDY, 50, stop), event -> {
+                if (event instanceof GenerationEvent.Prefill) {
+                    stop.cancel();
+                }
+            });
+            assertEquals(StopReason.CANCELLED, stopped.stopReason());
+            assertEquals(0, stopped.tokens().length);
+            assertEquals(0, stopped.cachedTokens(), "the first batch was given up before its first layer");
+
+            GenerationRequest again = new GenerationRequest(p, SamplerSettings.GREEDY, 12);
+            assertArrayEquals(fresh.generate(again, e -> {}).tokens(), session.generate(again, e -> {}).tokens());
+        }
+    }
+
+    @Test
+    void aChildCancellationFollowsItsParent() {
+        Cancellation parent = new Cancellation();
+        Cancellation child = parent.child();
+        child.cancel();
+        assertFalse(parent.isCancelled(), "a child's cancel stays its own");
+        Cancellation sibling = parent.child();
+        parent.cancel();
+        assertTrue(sibling.isCancelled(), "a parent's cancel reaches its children");
+    }
+
+    @Test
     void reusedPrefixGivesTheSameLogitsAsAFreshPrefill() {
         try (GenerationSession warm = new GenerationSession(model, 1024, 2);
              GenerationSession fresh = new GenerationSession(model, 1024, 2)) {
