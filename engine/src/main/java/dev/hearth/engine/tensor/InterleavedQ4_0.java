@@ -24,28 +24,13 @@ import jdk.incubator.vector.IntVector;
  * <p>The bytes are the GGUF blocks' bytes, moved: the same size as the tensor, and every value decodes exactly as the
  * reference decodes the original block.
  */
-final class InterleavedQ4_0 implements RowGroups {
+final class InterleavedQ4_0 extends RowGroups {
 
     private static final int BLOCK = 32;
     private static final int BLOCK_BYTES = 18;
 
-    private final MemorySegment data;
-    private final int rows;
-    private final int cols;
-    private final int blocks;
-    private final long groupBytes;
-
     InterleavedQ4_0(MemorySegment data, int rows, int cols) {
-        this.data = data;
-        this.rows = rows;
-        this.cols = cols;
-        this.blocks = cols / BLOCK;
-        this.groupBytes = (long) G * BLOCK_BYTES * blocks;
-    }
-
-    @Override
-    public int groups() {
-        return rows / G;
+        super(data, rows, cols, BLOCK, BLOCK_BYTES, BLOCK);
     }
 
     /**
@@ -54,7 +39,7 @@ final class InterleavedQ4_0 implements RowGroups {
      * runs at a few GB/s instead of one byte at a time.
      */
     @Override
-    public void pack(MemorySegment source, int fromGroup, int toGroup) {
+    void pack(MemorySegment source, int fromGroup, int toGroup) {
         long rowBytes = (long) BLOCK_BYTES * blocks;
         for (int g = fromGroup; g < toGroup; g++) {
             long firstRow = g * (long) G * rowBytes;
@@ -72,27 +57,13 @@ final class InterleavedQ4_0 implements RowGroups {
         }
     }
 
-    @Override
-    public void matvec(float[] x, float[] out, int fromRow, int toRow) {
-        RowGroups.checkGroups(fromRow, toRow, rows);
-        RowGroups.checkVectors(x, cols, out, toRow);
-        float[] sums = VectorKernels.groupSums(x, cols, BLOCK);
-        int g = fromRow / G;
-        int end = toRow / G;
-        for (; g + 1 < end; g += 2) {
-            twoGroups(g, x, sums, out);
-        }
-        if (g < end) {
-            oneGroup(g, x, sums, out);
-        }
-    }
-
     /**
      * Two groups per pass, sharing each broadcast activation: d·Σ(q−8)·x = d·Σq·x − 8·d·Σx per block, the second term
      * from the block sums of x. Measured against one group per pass (10.7 vs 12.8 GB/s from L2, one thread) and four
      * (8.3: the accumulators spill).
      */
-    private void twoGroups(int g, float[] x, float[] sums, float[] out) {
+    @Override
+    void twoGroups(int g, float[] x, float[] sums, float[] out) {
         long at = g * groupBytes;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
@@ -126,7 +97,8 @@ final class InterleavedQ4_0 implements RowGroups {
         acc1.sub(offset1.mul(8f)).intoArray(out, g * G + G);
     }
 
-    private void oneGroup(int g, float[] x, float[] sums, float[] out) {
+    @Override
+    void oneGroup(int g, float[] x, float[] sums, float[] out) {
         long at = g * groupBytes;
         FloatVector acc = FloatVector.zero(F);
         FloatVector offset = FloatVector.zero(F);
@@ -148,8 +120,8 @@ final class InterleavedQ4_0 implements RowGroups {
 
     /** The reference's values, bit for bit: (q − 8)·d in float. */
     @Override
-    public void decodeColumns(int g, float[] panel, int panelOffset) {
-        RowGroups.checkPanel(panel, panelOffset, cols);
+    void decodeColumns(int g, float[] panel, int panelOffset) {
+        checkPanel(panel, panelOffset);
         long at = g * groupBytes;
         for (int b = 0; b < blocks; b++, at += G * BLOCK_BYTES) {
             FloatVector d = scales(at);
@@ -163,7 +135,7 @@ final class InterleavedQ4_0 implements RowGroups {
     }
 
     @Override
-    public void dequantizeRow(int row, float[] out, int offset) {
+    void dequantizeRow(int row, float[] out, int offset) {
         long at = (row / G) * groupBytes;
         int r = row % G;
         for (int b = 0; b < blocks; b++, at += G * BLOCK_BYTES) {

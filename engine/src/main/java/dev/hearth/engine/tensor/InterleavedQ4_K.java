@@ -22,7 +22,7 @@ import jdk.incubator.vector.IntVector;
  * every row, whose low nibble is weight 64c + j and high nibble weight 64c + 32 + j. Unpacking the 12 packed scale bytes
  * at load costs 4 bytes per block (148 instead of 144) and saves the decoder the bit-picking per block and row.
  */
-final class InterleavedQ4_K implements RowGroups {
+final class InterleavedQ4_K extends RowGroups {
 
     private static final int BLOCK = 256;
     private static final int BLOCK_BYTES = 144;
@@ -31,18 +31,8 @@ final class InterleavedQ4_K implements RowGroups {
     private static final int MINS = 12 * G;
     private static final int CODES = 20 * G;
 
-    private final MemorySegment data;
-    private final int rows;
-    private final int cols;
-    private final int blocks;
-    private final long groupBytes;
-
     InterleavedQ4_K(MemorySegment data, int rows, int cols) {
-        this.data = data;
-        this.rows = rows;
-        this.cols = cols;
-        this.blocks = cols / BLOCK;
-        this.groupBytes = (long) G * CHUNK * blocks;
+        super(data, rows, cols, BLOCK, CHUNK, 32);
     }
 
     static long bytesFor(int rows, int cols) {
@@ -50,12 +40,7 @@ final class InterleavedQ4_K implements RowGroups {
     }
 
     @Override
-    public int groups() {
-        return rows / G;
-    }
-
-    @Override
-    public void pack(MemorySegment source, int fromGroup, int toGroup) {
+    void pack(MemorySegment source, int fromGroup, int toGroup) {
         long rowBytes = (long) BLOCK_BYTES * blocks;
         for (int g = fromGroup; g < toGroup; g++) {
             long firstRow = g * (long) G * rowBytes;
@@ -81,27 +66,6 @@ final class InterleavedQ4_K implements RowGroups {
     }
 
     /**
-     * Two groups per pass sharing each broadcast activation. Per sub-block s of a block: d·sc_s·Σq·x − dmin·m_s·Σx,
-     * the second term from the 32-element sums of x. The per-block scale work goes through small arrays
-     * ({@link #blockScales}) so that the hot loop stays small enough for C2 to keep every vector in a register.
-     */
-    @Override
-    public void matvec(float[] x, float[] out, int fromRow, int toRow) {
-        RowGroups.checkGroups(fromRow, toRow, rows);
-        RowGroups.checkVectors(x, cols, out, toRow);
-        float[] sums = VectorKernels.groupSums(x, cols, 32);
-        float[] scales = SCRATCH.get();
-        int g = fromRow / G;
-        int end = toRow / G;
-        for (; g + 1 < end; g += 2) {
-            twoGroups(g, x, sums, scales, out);
-        }
-        if (g < end) {
-            oneGroup(g, x, sums, scales, out);
-        }
-    }
-
-    /**
      * Per thread, G floats each: d·sc of 8 sub-blocks × 2 groups, dmin·m likewise, the 2 groups' offsets and
      * accumulators, then one block's d and dmin.
      */
@@ -111,13 +75,22 @@ final class InterleavedQ4_K implements RowGroups {
     private static final int ACC_AT = 34 * G;
     private static final int HALVES_AT = 36 * G;
 
-    private void twoGroups(int g, float[] x, float[] sums, float[] scales, float[] out) {
+    /**
+     * Two groups per pass sharing each broadcast activation. Per sub-block s of a block: d·sc_s·Σq·x − dmin·m_s·Σx,
+     * the second term from the 32-element sums of x. The per-block scale work goes through small arrays
+     * ({@link #blockScales}) so that the hot loop stays small enough for C2 to keep every vector in a register.
+     */
+    @Override
+    void twoGroups(int g, float[] x, float[] sums, float[] out) {
+        float[] scales = SCRATCH.get();
         long at = g * groupBytes;
         java.util.Arrays.fill(scales, OFFSET_AT, OFFSET_AT + 2 * G, 0f);
         java.util.Arrays.fill(scales, ACC_AT, ACC_AT + 2 * G, 0f);
         for (int b = 0; b < blocks; b++, at += (long) G * CHUNK) {
-            blockScales(at, sums, 8 * b, scales, 0);
-            blockScales(at + groupBytes, sums, 8 * b, scales, 1);
+            blockScales(at, scales, 0);
+            blockScales(at + groupBytes, scales, 1);
+            addOffset(scales, 0, sums, 8 * b);
+            addOffset(scales, 1, sums, 8 * b);
             for (int c = 0; c < 4; c++) {
                 twoGroupsChunk(at, c, x, BLOCK * b + 64 * c, scales);
             }
@@ -159,12 +132,15 @@ final class InterleavedQ4_K implements RowGroups {
         acc1.intoArray(scales, ACC_AT + G);
     }
 
-    private void oneGroup(int g, float[] x, float[] sums, float[] scales, float[] out) {
+    @Override
+    void oneGroup(int g, float[] x, float[] sums, float[] out) {
+        float[] scales = SCRATCH.get();
         long at = g * groupBytes;
         java.util.Arrays.fill(scales, OFFSET_AT, OFFSET_AT + G, 0f);
         java.util.Arrays.fill(scales, ACC_AT, ACC_AT + G, 0f);
         for (int b = 0; b < blocks; b++, at += (long) G * CHUNK) {
-            blockScales(at, sums, 8 * b, scales, 0);
+            blockScales(at, scales, 0);
+            addOffset(scales, 0, sums, 8 * b);
             for (int c = 0; c < 4; c++) {
                 oneGroupChunk(at, c, x, BLOCK * b + 64 * c, scales);
             }
@@ -189,10 +165,10 @@ final class InterleavedQ4_K implements RowGroups {
 
     /**
      * For the block at {@code at} (group slot {@code slot}, 0 or 1): writes d·sc and dmin·m of its 8 sub-blocks into
-     * {@code scales} and adds Σ_s dmin·m_s·Σx_s to the slot's offset. When {@code sums} is null only the scales and mins
-     * are written (for decoding).
+     * {@code scales}. Kept apart from {@link #addOffset} with no vector that may be null: C2 (JDK 25.0.3) crashed in
+     * register allocation compiling the earlier form, which made the offset optional.
      */
-    private void blockScales(long at, float[] sums, int sumAt, float[] scales, int slot) {
+    private void blockScales(long at, float[] scales, int slot) {
         for (int r = 0; r < G; r++) {
             scales[HALVES_AT + r] = Float.float16ToFloat(data.get(LE_SHORT, at + 2L * r));
             scales[HALVES_AT + G + r] = Float.float16ToFloat(data.get(LE_SHORT, at + 2L * G + 2L * r));
@@ -200,30 +176,31 @@ final class InterleavedQ4_K implements RowGroups {
         FloatVector d = FloatVector.fromArray(F, scales, HALVES_AT);
         FloatVector dmin = FloatVector.fromArray(F, scales, HALVES_AT + G);
         int scaleAt = 8 * G * slot;
-        int offsetAt = OFFSET_AT + G * slot;
-        FloatVector offset = sums == null ? null : FloatVector.fromArray(F, scales, offsetAt);
         for (int s = 0; s < 8; s++) {
             toFloat(bytes(data, at + SCALES + (long) G * s)).mul(d).intoArray(scales, scaleAt + s * G);
-            FloatVector min = toFloat(bytes(data, at + MINS + (long) G * s)).mul(dmin);
-            if (sums == null) {
-                min.intoArray(scales, MIN_AT + scaleAt + s * G);
-            } else {
-                offset = min.fma(FloatVector.broadcast(F, sums[sumAt + s]), offset);
-            }
+            toFloat(bytes(data, at + MINS + (long) G * s)).mul(dmin).intoArray(scales, MIN_AT + scaleAt + s * G);
         }
-        if (offset != null) {
-            offset.intoArray(scales, offsetAt);
+    }
+
+    /** Adds Σ_s dmin·m_s·Σx_s of the block whose mins {@link #blockScales} wrote for {@code slot} to the slot's offset. */
+    private static void addOffset(float[] scales, int slot, float[] sums, int sumAt) {
+        int offsetAt = OFFSET_AT + G * slot;
+        int minAt = MIN_AT + 8 * G * slot;
+        FloatVector offset = FloatVector.fromArray(F, scales, offsetAt);
+        for (int s = 0; s < 8; s++) {
+            offset = FloatVector.fromArray(F, scales, minAt + s * G).fma(FloatVector.broadcast(F, sums[sumAt + s]), offset);
         }
+        offset.intoArray(scales, offsetAt);
     }
 
     /** The reference's values, bit for bit: (d·sc)·q − dmin·m in float. */
     @Override
-    public void decodeColumns(int g, float[] panel, int panelOffset) {
-        RowGroups.checkPanel(panel, panelOffset, cols);
+    void decodeColumns(int g, float[] panel, int panelOffset) {
+        checkPanel(panel, panelOffset);
         float[] scales = SCRATCH.get();
         long at = g * groupBytes;
         for (int b = 0; b < blocks; b++, at += (long) G * CHUNK) {
-            blockScales(at, null, 0, scales, 0);
+            blockScales(at, scales, 0);
             for (int c = 0; c < 4; c++) {
                 decodeChunk(at, c, scales, panel, panelOffset + (BLOCK * b + 64 * c) * G);
             }
@@ -244,7 +221,7 @@ final class InterleavedQ4_K implements RowGroups {
     }
 
     @Override
-    public void dequantizeRow(int row, float[] out, int offset) {
+    void dequantizeRow(int row, float[] out, int offset) {
         long at = (row / G) * groupBytes;
         int r = row % G;
         for (int b = 0; b < blocks; b++, at += (long) G * CHUNK) {

@@ -23,15 +23,15 @@ import jdk.incubator.vector.VectorSpecies;
  * A weight matrix regrouped for decoding: rows in groups of {@link #G} — one float lane per row — with each block's
  * bytes of a group stored as byte columns (byte j of every row's block side by side), so one load and one widening give
  * the same code of G rows, which multiplies one broadcast activation. Per-block scales apply to G rows as one vector and
- * nothing is reduced across lanes. One implementation per format: {@link InterleavedQ4_0}, {@link InterleavedQ4_K}.
- * The static helpers here are what they share.
+ * nothing is reduced across lanes. One subclass per format: {@link InterleavedQ4_0}, {@link InterleavedQ4_K}. What
+ * they share lives here: the shape, the matvec over pairs of groups, and the byte-column helpers.
  */
-interface RowGroups {
+abstract sealed class RowGroups permits InterleavedQ4_0, InterleavedQ4_K {
 
     /** Rows per group: the float lane count (16 with AVX-512, 8 with AVX2). */
-    int G = L;
-    VectorSpecies<Byte> GB = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, G * 8)));
-    VectorSpecies<Short> GS = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, G * 16)));
+    static final int G = L;
+    static final VectorSpecies<Byte> GB = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, G * 8)));
+    static final VectorSpecies<Short> GS = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, G * 16)));
 
     /** Whether matrices of this type and shape have a regrouped form here: Q4_0 or Q4_K, whole groups, 8 or 16 lanes. */
     static boolean fits(GgmlType type, int rows, int cols) {
@@ -56,22 +56,76 @@ interface RowGroups {
         return type == GgmlType.Q4_K ? new InterleavedQ4_K(into, rows, cols) : new InterleavedQ4_0(into, rows, cols);
     }
 
-    int groups();
+    protected final MemorySegment data;
+    protected final int rows;
+    protected final int cols;
+    /** Blocks per row. */
+    protected final int blocks;
+    /** Bytes of one group: G rows of {@code blocks} chunks of {@code chunkBytes} per row. */
+    protected final long groupBytes;
+    private final int sumWidth;
+
+    /**
+     * @param blockSize  weights per block
+     * @param chunkBytes bytes per row and block in the regrouped form
+     * @param sumWidth   elements per block sum of x the format's offsets need (32)
+     */
+    RowGroups(MemorySegment data, int rows, int cols, int blockSize, int chunkBytes, int sumWidth) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.blocks = cols / blockSize;
+        this.groupBytes = (long) G * chunkBytes * blocks;
+        this.sumWidth = sumWidth;
+    }
+
+    final int groups() {
+        return rows / G;
+    }
 
     /** Regroups rows [fromGroup·G, toGroup·G) of the GGUF-layout {@code source}. */
-    void pack(MemorySegment source, int fromGroup, int toGroup);
+    abstract void pack(MemorySegment source, int fromGroup, int toGroup);
 
-    /** {@code out[r] = row r · x} for r in [fromRow, toRow), both multiples of {@link #G}. */
-    void matvec(float[] x, float[] out, int fromRow, int toRow);
+    /** {@code out[r] = row r · x} for r in [fromRow, toRow), both multiples of {@link #G}: two groups per pass, then a lone last one. */
+    final void matvec(float[] x, float[] out, int fromRow, int toRow) {
+        if (fromRow < 0 || fromRow > toRow || toRow > rows || fromRow % G != 0 || toRow % G != 0) {
+            throw new IndexOutOfBoundsException("rows [" + fromRow + ", " + toRow + ") are not whole groups of " + G + " within [0, " + rows + ")");
+        }
+        if (x.length < cols || out.length < toRow) {
+            throw new IndexOutOfBoundsException("x of " + x.length + " floats for " + cols + " columns, out of " + out.length + " for rows up to " + toRow);
+        }
+        float[] sums = VectorKernels.groupSums(x, cols, sumWidth);
+        int g = fromRow / G;
+        int end = toRow / G;
+        for (; g + 1 < end; g += 2) {
+            twoGroups(g, x, sums, out);
+        }
+        if (g < end) {
+            oneGroup(g, x, sums, out);
+        }
+    }
+
+    /** Rows of groups g and g+1 · x into {@code out}, each broadcast activation shared by both; {@code sums} from {@link VectorKernels#groupSums}. */
+    abstract void twoGroups(int g, float[] x, float[] sums, float[] out);
+
+    /** Rows of group g · x into {@code out}. */
+    abstract void oneGroup(int g, float[] x, float[] sums, float[] out);
 
     /**
      * Decodes group {@code g} column by column: {@code panel[panelOffset + k·G + i]} = weight k of row g·G + i, for k
      * in [0, cols), exactly as the reference decodes the original rows.
      */
-    void decodeColumns(int g, float[] panel, int panelOffset);
+    abstract void decodeColumns(int g, float[] panel, int panelOffset);
 
     /** Decodes row {@code row} into {@code out[offset..offset+cols)}, exactly as the reference decodes it. */
-    void dequantizeRow(int row, float[] out, int offset);
+    abstract void dequantizeRow(int row, float[] out, int offset);
+
+    void checkPanel(float[] panel, int panelOffset) {
+        if (panelOffset < 0 || panel.length - panelOffset < G * cols) {
+            throw new IllegalArgumentException("a column panel of " + G + " rows × " + cols + " needs " + G * cols
+                    + " floats, has " + (panel.length - panelOffset));
+        }
+    }
 
     /** The G bytes at {@code at}, zero-extended to ints. */
     static IntVector bytes(MemorySegment data, long at) {
@@ -131,24 +185,5 @@ interface RowGroups {
         data.set(LE_LONG, to + 5 * G, a5);
         data.set(LE_LONG, to + 6 * G, a6);
         data.set(LE_LONG, to + 7 * G, a7);
-    }
-
-    static void checkGroups(int fromRow, int toRow, int rows) {
-        if (fromRow < 0 || fromRow > toRow || toRow > rows || fromRow % G != 0 || toRow % G != 0) {
-            throw new IndexOutOfBoundsException("rows [" + fromRow + ", " + toRow + ") are not whole groups of " + G + " within [0, " + rows + ")");
-        }
-    }
-
-    static void checkVectors(float[] x, int cols, float[] out, int toRow) {
-        if (x.length < cols || out.length < toRow) {
-            throw new IndexOutOfBoundsException("x of " + x.length + " floats for " + cols + " columns, out of " + out.length + " for rows up to " + toRow);
-        }
-    }
-
-    static void checkPanel(float[] panel, int panelOffset, int cols) {
-        if (panelOffset < 0 || panel.length - panelOffset < G * cols) {
-            throw new IllegalArgumentException("a column panel of " + G + " rows × " + cols + " needs " + G * cols
-                    + " floats, has " + (panel.length - panelOffset));
-        }
     }
 }
