@@ -56,9 +56,12 @@ class RegroupingTest {
         for (float v : plain) {
             scale = Math.max(scale, Math.abs(v));
         }
+        // The layouts sum in different orders (and compiled vector code in a different order from interpreted code),
+        // so logits differ by rounding: up to ~1.4e-4 of the largest logit measured on the 4-layer Q4_K_M model. A
+        // misplaced byte or scale moves logits by a large fraction of it.
         for (int i = 0; i < plain.length; i++) {
-            assertEquals(plain[i], now[i], 1e-4 * scale, "logit " + i + " regrouped before use");
-            assertEquals(plain[i], background[i], 1e-4 * scale, "logit " + i + " regrouped while in use");
+            assertEquals(plain[i], now[i], 1e-3 * scale, "logit " + i + " regrouped before use");
+            assertEquals(plain[i], background[i], 1e-3 * scale, "logit " + i + " regrouped while in use");
         }
     }
 
