@@ -88,6 +88,13 @@ public final class MarkdownView extends VBox {
             sources.set(same, next.get(same));
             return;
         }
+        if (same == sources.size() - 1 && same == next.size() - 1 && getChildren().get(same) instanceof ParagraphFlow flow
+                && inlineStyle(blocks.get(same)) instanceof String style && flow.style().equals(style)) {
+            // The paragraph a reply is streaming into: keep the node (and its laid-out width), change only its end.
+            flow.show(runs(blocks.get(same)));
+            sources.set(same, next.get(same));
+            return;
+        }
         getChildren().remove(same, sources.size());
         sources.subList(same, sources.size()).clear();
         List<Node> added = new ArrayList<>();
@@ -105,7 +112,7 @@ public final class MarkdownView extends VBox {
         selection.clear();
         getChildren().remove(0, sources.size());
         sources.clear();
-        TextFlow flow = new TextFlow(text(text, "md-plain"));
+        TextFlow flow = new ParagraphFlow("md-plain", text(text, "md-plain"));
         flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE);
         getChildren().addFirst(flow);
         sources.add(text);
@@ -159,7 +166,7 @@ public final class MarkdownView extends VBox {
             }
             case TableBlock table -> table(table);
             default -> {
-                TextFlow flow = new TextFlow(text(textOf(n), ""));
+                TextFlow flow = new ParagraphFlow("md-block", text(textOf(n), ""));
                 flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE);
                 yield flow;
             }
@@ -192,7 +199,9 @@ public final class MarkdownView extends VBox {
             for (var tr = section.getFirstChild(); tr != null; tr = tr.getNext()) {
                 int col = 0;
                 for (var cell = tr.getFirstChild(); cell != null; cell = cell.getNext()) {
-                    TextFlow flow = inline(cell, cell instanceof TableCell tc && tc.isHeader() ? "md-th" : "md-td");
+                    TextFlow flow = new TextFlow();
+                    flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE, cell instanceof TableCell tc && tc.isHeader() ? "md-th" : "md-td");
+                    flow.getChildren().setAll(runs(cell));
                     flow.getStyleClass().add("md-cell");
                     grid.add(flow, col++, row);
                 }
@@ -258,25 +267,41 @@ public final class MarkdownView extends VBox {
         }
     }
 
+    /** The style class of a top-level paragraph ({@code ""}) or heading, or null for any other block. */
+    private static String inlineStyle(org.commonmark.node.Node block) {
+        return switch (block) {
+            case Paragraph ignored -> "";
+            case Heading h -> "md-h" + h.getLevel();
+            default -> null;
+        };
+    }
+
     private TextFlow inline(org.commonmark.node.Node parent, String styleClass) {
-        TextFlow flow = new TextFlow();
+        ParagraphFlow flow = new ParagraphFlow(styleClass == null ? "" : styleClass);
         flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE);
         if (styleClass != null) flow.getStyleClass().add(styleClass);
-        addInline(flow, parent, "");
+        flow.show(runs(parent));
         return flow;
     }
 
-    private void addInline(TextFlow flow, org.commonmark.node.Node parent, String style) {
+    /** The text runs of a block's inline content, one {@link Text} per run of one style. */
+    private static List<Text> runs(org.commonmark.node.Node parent) {
+        List<Text> runs = new ArrayList<>();
+        addInline(runs, parent, "");
+        return runs;
+    }
+
+    private static void addInline(List<Text> runs, org.commonmark.node.Node parent, String style) {
         for (var n = parent.getFirstChild(); n != null; n = n.getNext()) {
             switch (n) {
-                case org.commonmark.node.Text t -> flow.getChildren().add(text(t.getLiteral(), style));
-                case Code c -> flow.getChildren().add(text(c.getLiteral(), style + " md-inline-code"));
-                case Emphasis e -> addInline(flow, e, style + " md-em");
-                case StrongEmphasis s -> addInline(flow, s, style + " md-strong");
-                case Link l -> addInline(flow, l, style + " md-link");
-                case SoftLineBreak ignored -> flow.getChildren().add(text(" ", style));
-                case HardLineBreak ignored -> flow.getChildren().add(text("\n", style));
-                default -> addInline(flow, n, style);
+                case org.commonmark.node.Text t -> runs.add(text(t.getLiteral(), style));
+                case Code c -> runs.add(text(c.getLiteral(), style + " md-inline-code"));
+                case Emphasis e -> addInline(runs, e, style + " md-em");
+                case StrongEmphasis s -> addInline(runs, s, style + " md-strong");
+                case Link l -> addInline(runs, l, style + " md-link");
+                case SoftLineBreak ignored -> runs.add(text(" ", style));
+                case HardLineBreak ignored -> runs.add(text("\n", style));
+                default -> addInline(runs, n, style);
             }
         }
     }

@@ -3,7 +3,11 @@ package dev.hearth.app.ui.chat;
 import dev.hearth.app.ui.HeadlessFx;
 import dev.hearth.app.ui.I18n;
 import javafx.scene.Node;
+import javafx.scene.Scene;
 import javafx.scene.control.TextArea;
+import javafx.scene.layout.StackPane;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
@@ -16,8 +20,9 @@ import java.util.concurrent.FutureTask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A streaming answer costs one block per update: finished blocks keep their nodes, the open one is rebuilt or grown. */
+/** A streaming answer costs one block per update: finished blocks keep their nodes, the open one is changed in place or rebuilt. */
 class MarkdownViewTest {
 
     private static final String START = "# Title\n\nFirst paragraph with **bold**.\n\n- a\n- b\n\nSecond par";
@@ -54,12 +59,50 @@ class MarkdownViewTest {
             view.setMarkdown(START + "agraph, still streaming");
             List<Node> after = blocks(view);
             assertEquals(before.subList(0, 3), after.subList(0, 3), "finished blocks keep their nodes");
-            assertNotSame(before.get(3), after.get(3));
+            assertSame(before.get(3), after.get(3), "the paragraph being streamed into is changed in place");
 
             view.selectAll();
             assertEquals("Title\nFirst paragraph with bold.\na\nb\nSecond paragraph, still streaming", view.selectedText());
             return null;
         });
+    }
+
+    @Test
+    void aStreamedParagraphShowsItsNewTextStylesAndHeightAndBecomesAHeadingWhenItIsOne() throws Exception {
+        onFx(() -> {
+            MarkdownView view = view();
+            Scene scene = new Scene(new StackPane(view), 300, 2000);
+            view.setMarkdown("Intro.\n\nA short start");
+            layOut(scene);
+            Node paragraph = blocks(view).get(1);
+            double shortHeight = paragraph.getLayoutBounds().getHeight();
+
+            String longer = "Intro.\n\nA short start, then **bold** words and a_very_long_identifier_wider_than_the_whole_column_of_text_"
+                    + "is_here, and " + "many more words to wrap onto several lines ".repeat(6);
+            view.setMarkdown(longer);
+            layOut(scene);
+            assertSame(paragraph, blocks(view).get(1));
+            assertEquals(List.of("md-text", "md-strong"), ((TextFlow) paragraph).getChildren().stream()
+                    .map(n -> (Text) n).filter(t -> t.getText().equals("bold")).findFirst().orElseThrow().getStyleClass());
+            MarkdownView fresh = view();
+            Scene other = new Scene(new StackPane(fresh), 300, 2000);
+            fresh.setMarkdown(longer);
+            layOut(other);
+            double grown = paragraph.getLayoutBounds().getHeight();
+            assertTrue(grown > 3 * shortHeight, "the paragraph grew to " + grown + " px from " + shortHeight);
+            assertEquals(blocks(fresh).get(1).getLayoutBounds().getHeight(), grown, 0.5, "as tall as the same text shown anew");
+            assertEquals(fresh.getHeight(), view.getHeight(), 0.5);
+
+            view.setMarkdown("Intro.\n\n## A heading after all");
+            assertNotSame(paragraph, blocks(view).get(1));
+            assertTrue(blocks(view).get(1).getStyleClass().contains("md-h2"));
+            return null;
+        });
+    }
+
+    private static void layOut(Scene scene) {
+        scene.getRoot().applyCss();
+        scene.getRoot().layout();
     }
 
     @Test
