@@ -43,7 +43,10 @@ public final class Assistant implements AutoCloseable {
     public record Loaded(ModelFacts facts, int context, int threads) {}
 
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().name("hearth-generation").daemon().unstarted(r));
+            r -> Thread.ofPlatform().name("hearth-generation").daemon().unstarted(() -> {
+                BackgroundPriority.lowerCurrentThread();
+                r.run();
+            }));
     /**
      * How long the generation thread may warm the engine's code up after a load ({@link GenerationSession#warmUp}). A tiny
      * model is done in about a second on an idle machine, several on a busy one; an 8B model spends it on one short prefill

@@ -8,8 +8,15 @@ import dev.hearth.engine.session.Cancellation;
 import dev.hearth.engine.session.GenerationEvent;
 import dev.hearth.engine.session.GenerationSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +49,39 @@ class AssistantTest {
             assertTrue(assistant.warmedUp().get() < GenerationSession.WARM_UP_ROUNDS,
                     "a request right after the load cut the warm-up short: " + assistant.warmedUp().get() + " rounds");
         }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void theModelsThreadsRunBehindTheWindowAtALowerPriority() throws Exception {
+        try (Assistant assistant = new Assistant()) {
+            assistant.load(TinyModel.file(), 512, 2).get(60, TimeUnit.SECONDS);
+            Map<String, Integer> nice = niceByThreadName();
+            assertEquals(BackgroundPriority.NICE, nice.get("hearth-generati"), "generation thread; all threads: " + nice);
+            assertEquals(BackgroundPriority.NICE, nice.get("hearth-worker-1"), "its worker; all threads: " + nice);
+            nice.forEach((thread, value) -> {
+                if (!thread.startsWith("hearth-")) assertEquals(0, value, thread + " keeps its priority; all threads: " + nice);
+            });
+        }
+    }
+
+    /** The nice value of this process's threads by name (Linux: the 19th field of /proc/self/task/TID/stat). */
+    private static Map<String, Integer> niceByThreadName() throws IOException {
+        Map<String, Integer> nice = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                nice.put(name, Integer.parseInt(after[16]));
+            }
+        }
+        return nice;
     }
 
     @Test
