@@ -193,9 +193,11 @@ public final class Assistant implements AutoCloseable {
     /** How much of the context a prompt took. */
     public record PromptSize(int promptTokens, int contextTokens) {}
 
-    /** Counts the tokens a conversation takes, for the composer's "used of context" line. */
+    /**
+     * Counts the tokens a conversation takes, for the composer's "used of context" line, on the model's thread after
+     * whatever it is doing (a warm-up is not stopped for it).
+     */
     public CompletableFuture<Integer> countTokens(List<ChatMessage> conversation) {
-        warming.cancel();
         return CompletableFuture.supplyAsync(() -> session == null ? 0
                 : session.chatFormat().encode(conversation, today(), true).length, thread);
     }

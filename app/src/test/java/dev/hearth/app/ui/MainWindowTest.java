@@ -498,5 +498,17 @@ class MainWindowTest extends RealWindowTest {
         assertEquals(prompt + replyTokens, used, "the prompt and the reply's tokens (the stop token is neither text nor cached)");
         assertEquals(used + " of 1,024 context tokens used", lookup("#context-usage").queryAs(Label.class).getText());
         assertEquals("Context " + used + " / 1,024", lookup("#status-context").queryAs(Label.class).getText());
+
+        long chat = window.chat().conversationProperty().get().id();
+        interact(() -> window.chat().newChat());
+        assertEquals("0 of 1,024 context tokens used", lookup("#context-usage").queryAs(Label.class).getText());
+        interact(() -> window.chat().open(chat, null));
+        int whole = window.assistant().countTokens(List.of(
+                new dev.hearth.engine.chat.ChatMessage(dev.hearth.engine.chat.Role.USER, "hello there"),
+                new dev.hearth.engine.chat.ChatMessage(dev.hearth.engine.chat.Role.ASSISTANT, reply.content()))).get(20, TimeUnit.SECONDS);
+        assertTrue(whole > prompt, "the chat takes more than its first message: " + whole + " tokens");
+        waitUntil(() -> lookup("#context-usage").queryAs(Label.class).getText().equals(whole + " of 1,024 context tokens used"));
+        assertEquals("Context " + whole + " / 1,024", lookup("#status-context").queryAs(Label.class).getText(),
+                "an opened chat shows what it takes of the context");
     }
 }

@@ -187,6 +187,13 @@ public final class ChatViewModel {
                 systemPrompt.set(c.systemPrompt() == null ? "" : c.systemPrompt());
                 messages.setAll(items);
                 focusedMessage.set(focus);
+                contextUsed.set(0);
+                if (assistant.loaded() != null && !items.isEmpty()) {
+                    // What the chat takes of the context, counted on the model's thread (its tokenizer is not shared).
+                    assistant.countTokens(history(c, items)).thenAccept(tokens -> ui.execute(() -> {
+                        if (view.get() == at && !generating.get()) contextUsed.set(tokens);
+                    }));
+                }
             };
         }, "error.store.read");
     }
@@ -287,7 +294,7 @@ public final class ChatViewModel {
         Conversation c = store.conversation(stale.id());
         ReplyWriter writer = store.beginReply(c.id(), parentId, assistant.loaded().facts().name());
         List<MessageItem> items = items(c.id());
-        List<ChatMessage> history = history(c, items);
+        List<ChatMessage> history = history(c, items.subList(0, items.size() - 1));
         MessageItem reply = items.getLast();
         reply.streamingProperty().set(true);
         StreamBuffer buffer = new StreamBuffer(frame, text -> reply.contentProperty().set(reply.content() + text));
@@ -477,11 +484,12 @@ public final class ChatViewModel {
         return items;
     }
 
+    /** The conversation as the model reads it: the system prompt in use, then {@code items}. */
     private List<ChatMessage> history(Conversation c, List<MessageItem> items) {
         List<ChatMessage> turns = new ArrayList<>();
         String system = c.systemPrompt() != null && !c.systemPrompt().isBlank() ? c.systemPrompt() : settings.get().systemPrompt();
         if (system != null && !system.isBlank()) turns.add(new ChatMessage(dev.hearth.engine.chat.Role.SYSTEM, system));
-        for (MessageItem item : items.subList(0, items.size() - 1)) {
+        for (MessageItem item : items) {
             var role = item.role() == Role.USER ? dev.hearth.engine.chat.Role.USER : dev.hearth.engine.chat.Role.ASSISTANT;
             turns.add(new ChatMessage(role, item.content()));
         }
