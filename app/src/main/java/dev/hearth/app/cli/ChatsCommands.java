@@ -47,12 +47,12 @@ final class ChatsCommands {
                 ArrayNode array = JSON.createArrayNode();
                 for (SearchHit hit : hits) {
                     array.addObject().put("conversation_id", hit.conversationUuid()).put("message_id", hit.messageUuid())
-                            .put("role", hit.role().id()).put("snippet", hit.snippet());
+                            .put("role", hit.role().id()).put("snippet", hit.snippet("[", "]"));
                 }
                 call.out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             } else {
                 for (SearchHit hit : hits) {
-                    call.out().printf("%s  %-9s  %s%n", hit.conversationUuid().substring(0, 8), hit.role().id(), hit.snippet().replaceAll("\\s+", " "));
+                    call.out().printf("%s  %-9s  %s%n", hit.conversationUuid().substring(0, 8), hit.role().id(), hit.snippet("[", "]").replaceAll("\\s+", " "));
                 }
             }
         }

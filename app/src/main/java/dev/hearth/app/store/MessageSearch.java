@@ -24,8 +24,8 @@ import java.util.Map;
 final class MessageSearch {
     private MessageSearch() {}
 
-    static final String MARK_START = "[";
-    static final String MARK_END = "]";
+    private static final String MARK_START = String.valueOf(SearchHit.MATCH_START);
+    private static final String MARK_END = String.valueOf(SearchHit.MATCH_END);
     private static final int SNIPPET_CONTEXT = 40;
     /** Enough that a query's best hits are among them, few enough that scoring them stays a few milliseconds. */
     static final int CANDIDATES = 2000;

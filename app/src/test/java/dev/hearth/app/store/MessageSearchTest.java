@@ -52,7 +52,7 @@ class MessageSearchTest {
         assertEquals(List.of("明日の東京の天気は晴れでしょう。"), texts("天気 東"));
         assertEquals(List.of("明日の東京の天気は晴れでしょう。"), texts("東京の天気"));
         assertEquals(List.of("京都では雨が降っています。"), texts("京都 降って"));
-        assertTrue(store.search("東京", 5).getFirst().snippet().contains("[東京]"));
+        assertTrue(store.search("東京", 5).getFirst().snippet("[", "]").contains("[東京]"));
     }
 
     @Test
@@ -60,7 +60,7 @@ class MessageSearchTest {
         List<SearchHit> hits = store.search("weather", 10);
         assertEquals(List.of("The weather in Tokyo is lovely; weather reports agree.", "I checked the weather once."),
                 hits.stream().map(hit -> store.message(hit.messageId()).content()).toList());
-        assertTrue(hits.getFirst().snippet().contains("[weather]"), hits.getFirst().snippet());
+        assertTrue(hits.getFirst().snippet("[", "]").contains("[weather]"), hits.getFirst().snippet("[", "]"));
         assertEquals(Role.USER, hits.getFirst().role());
         assertEquals(List.of("The weather in Tokyo is lovely; weather reports agree."), texts("TOKYO weather"));
         assertEquals(List.of("The weather in Tokyo is lovely; weather reports agree."), texts("weath lovel"), "word parts match through the trigram index");
@@ -96,12 +96,12 @@ class MessageSearchTest {
         assertEquals(20, hits.size());
         assertEquals("the the the the", store.message(hits.getFirst().messageId()).content(), "the message that is most about the word ranks first");
         for (SearchHit hit : hits) {
-            assertTrue(hit.snippet().contains("[the]") || hit.snippet().contains("[The]"), hit.snippet());
+            assertTrue(hit.snippet("[", "]").contains("[the]") || hit.snippet("[", "]").contains("[The]"), hit.snippet("[", "]"));
             assertTrue(store.message(hit.messageId()).content().toLowerCase().matches(".*\\bthe\\b.*"));
         }
         assertEquals(List.of("the zebra walked along the long road past the farm and the barn"), texts("the zebra"),
                 "the oldest message is found when another word narrows the matches");
-        assertTrue(store.search("the zebra", 5).getFirst().snippet().contains("[zebra]"));
+        assertTrue(store.search("the zebra", 5).getFirst().snippet("[", "]").contains("[zebra]"));
     }
 
     @ParameterizedTest

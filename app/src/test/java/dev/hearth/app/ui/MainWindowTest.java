@@ -182,7 +182,7 @@ class MainWindowTest extends RealWindowTest {
         clickOn("#search").write("zebras");
         waitUntil(() -> !window.sidebar().rows().isEmpty() && window.sidebar().rows().getFirst() instanceof SidebarRow.Hit);
         SidebarRow.Hit hit = (SidebarRow.Hit) window.sidebar().rows().getFirst();
-        assertTrue(hit.hit().snippet().contains("[zebras]"), hit.hit().snippet());
+        assertTrue(hit.hit().snippet("[", "]").contains("[zebras]"), hit.hit().snippet());
         clickOn(lookup(".sidebar-hit").<Node>query());
         waitUntil(() -> window.chat().focusedMessageProperty().get() != null
                 && window.chat().messages().stream().anyMatch(m -> m.content().equals("zebras are striped")));

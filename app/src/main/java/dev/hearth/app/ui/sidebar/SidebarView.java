@@ -1,6 +1,7 @@
 package dev.hearth.app.ui.sidebar;
 
 import dev.hearth.app.store.ConversationSummary;
+import dev.hearth.app.store.SearchHit;
 import dev.hearth.app.ui.I18n;
 import javafx.animation.PauseTransition;
 import javafx.collections.FXCollections;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /** New chat, search box, the grouped conversation list, and the undo bar after a delete. */
 public final class SidebarView extends VBox {
@@ -200,23 +202,37 @@ public final class SidebarView extends VBox {
         }
     }
 
-    /** The store marks matches with [ and ]; they are shown highlighted. */
+    /**
+     * A search hit's excerpt as one line of plain text, its matches highlighted: the store marks them
+     * ({@link SearchHit#MATCH_START}, {@link SearchHit#MATCH_END}), and the Markdown an answer is written in is left out
+     * (heading and quote marks, list bullets, emphasis, code ticks and fences, link targets), as are line breaks.
+     */
     static TextFlow snippet(String marked) {
         TextFlow flow = new TextFlow();
         flow.getStyleClass().add("hit-snippet");
-        StringBuilder part = new StringBuilder();
+        String plain = plainText(marked);
+        int from = 0;
         boolean inMatch = false;
-        for (char ch : marked.toCharArray()) {
-            if ((ch == '[' && !inMatch) || (ch == ']' && inMatch)) {
-                flow.getChildren().add(piece(part.toString(), inMatch));
-                part.setLength(0);
-                inMatch = !inMatch;
-            } else {
-                part.append(ch);
+        for (int i = 0; i <= plain.length(); i++) {
+            if (i == plain.length() || plain.charAt(i) == (inMatch ? SearchHit.MATCH_END : SearchHit.MATCH_START)) {
+                if (i > from) flow.getChildren().add(piece(plain.substring(from, i), inMatch));
+                from = i + 1;
+                if (i < plain.length()) inMatch = !inMatch;
             }
         }
-        flow.getChildren().add(piece(part.toString(), inMatch));
         return flow;
+    }
+
+    private static final Pattern LINE_MARKUP = Pattern.compile("(?m)^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\\d{1,9}[.)][ \t]+|```\\S*|~~~\\S*)");
+    private static final Pattern LINK = Pattern.compile("!?\\[([^\\]\\n]*)\\]\\([^)\\s]*\\)");
+    private static final Pattern EMPHASIS = Pattern.compile("\\*\\*|`+");
+
+    /** {@code markdown} as plain text on one line (the match marks are kept). */
+    static String plainText(String markdown) {
+        String text = LINE_MARKUP.matcher(markdown).replaceAll("");
+        text = LINK.matcher(text).replaceAll("$1");
+        text = EMPHASIS.matcher(text).replaceAll("");
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     private static Text piece(String s, boolean match) {
