@@ -30,7 +30,8 @@ import java.util.Map;
  * ends sooner on a stop token, and the count is printed; {@code --vocab=full} takes Llama 3's vocabulary, whose stop
  * tokens are rare, for 300 tokens of text in many scripts at about 50 ms a token), and prints the time to show the
  * window and the gaps between FX pulses (p50, p99, max). Run with a display (or Xvfb):
- * {@code java -cp ... dev.hearth.app.ui.PulseBench [--theme=dark] [--lang=ja] [--replay=answer.md] [--hold=SECONDS] [--idle=SECONDS] [--timeline] [--vocab=full]}.
+ * {@code java -cp ... dev.hearth.app.ui.PulseBench [--theme=dark] [--lang=ja] [--replay=answer.md] [--hold=SECONDS] [--idle=SECONDS] [--timeline] [--vocab=full] [--model=FILE.gguf]}
+ * ({@code --model}: a real model file instead of the tiny one, left in place).
  * It also prints the gaps while idle (what the machine's load alone causes, measured for {@code --idle} seconds, 3 by
  * default), the FX thread's CPU time per frame and, for the three longest gaps of the reply (every gap with
  * {@code --timeline}), which threads had the CPU meanwhile and how long each waited for a core (Linux), with the JIT's
@@ -70,8 +71,10 @@ public final class PulseBench {
         timeline = getParameters().getUnnamed().contains("--timeline");
         Path dir = Files.createTempDirectory("hearth-pulse");
         dataDir = dir;
-        Path model = dir.resolve("tiny.gguf");
-        SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 5, !"full".equals(named.get("vocab")));
+        Path model = named.containsKey("model") ? Path.of(named.get("model")) : dir.resolve("tiny.gguf");
+        if (!named.containsKey("model")) {
+            SyntheticModel.write(model, SyntheticModel.Shape.TINY, QuantMix.Q8_0, 5, !"full".equals(named.get("vocab")));
+        }
         Locale language = "ja".equals(named.get("lang")) ? Locale.JAPANESE : Locale.ENGLISH;
         AppSettings.Theme theme = AppSettings.Theme.valueOf(named.getOrDefault("theme", "light").toUpperCase(Locale.ROOT));
         try (ConversationStore store = ConversationStore.open(DataDir.prepare(dir))) {

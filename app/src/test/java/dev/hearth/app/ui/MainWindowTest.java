@@ -484,11 +484,14 @@ class MainWindowTest extends RealWindowTest {
         presetModel(400, 1024);
         open();
         waitUntil(() -> !lookup("#composer").query().isDisabled());
+        List<Integer> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        interact(() -> window.chat().contextUsedProperty().addListener((o, was, now) -> shown.add(now.intValue())));
         send("hello there");
         MessageItem reply = window.chat().messages().getLast();
         waitUntil(() -> reply.tokensProperty().get() != null);
         int replyTokens = reply.tokensProperty().get();
         assertTrue(replyTokens < 400, "the reply ended on its stop token, not at the limit: " + replyTokens + " tokens");
+        assertTrue(replyTokens > 8, "a reply long enough to show its progress: " + replyTokens + " tokens");
 
         int used = window.chat().contextUsedProperty().get();
         int inCache = window.assistant().withSession(dev.hearth.engine.session.GenerationSession::cachedTokens).get(20, TimeUnit.SECONDS);
@@ -496,6 +499,7 @@ class MainWindowTest extends RealWindowTest {
                 "hello there"))).get(20, TimeUnit.SECONDS);
         assertEquals(inCache, used, "the context used is what the model's cache holds");
         assertEquals(prompt + replyTokens, used, "the prompt and the reply's tokens (the stop token is neither text nor cached)");
+        assertTrue(shown.contains(prompt + 8), "while the reply streamed the count grew with it: " + shown + ", prompt " + prompt);
         assertEquals(used + " of 1,024 context tokens used", lookup("#context-usage").queryAs(Label.class).getText());
         assertEquals("Context " + used + " / 1,024", lookup("#status-context").queryAs(Label.class).getText());
 

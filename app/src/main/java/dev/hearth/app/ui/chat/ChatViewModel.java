@@ -308,9 +308,13 @@ public final class ChatViewModel {
         List<Library> libraries = documents == null ? List.of() : documents.librariesOf(c.id());
         long[] firstToken = {0};
         int[] count = {0};
+        int[] promptTokens = {0};
         Consumer<GenerationEvent> events = event -> {
             switch (event) {
-                case GenerationEvent.Prefill progress -> reading.set(progress);
+                case GenerationEvent.Prefill progress -> {
+                    promptTokens[0] = progress.total();
+                    reading.set(progress);
+                }
                 case GenerationEvent.Token token -> {
                     int n = ++count[0];
                     if (n == 1) {
@@ -322,7 +326,11 @@ public final class ChatViewModel {
                     appendQuietly(writer, token.text());
                     if (n % 8 == 0) {
                         double seconds = (System.nanoTime() - firstToken[0]) / 1e9;
-                        frame.execute(() -> tokensPerSecond.set((n - 1) / Math.max(seconds, 1e-3)));
+                        int used = promptTokens[0] + n;
+                        frame.execute(() -> {
+                            tokensPerSecond.set((n - 1) / Math.max(seconds, 1e-3));
+                            if (view.get() == at) contextUsed.set(used);
+                        });
                     }
                 }
                 case GenerationEvent.Done done -> {
