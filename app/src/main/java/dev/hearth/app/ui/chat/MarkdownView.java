@@ -144,11 +144,11 @@ public final class MarkdownView extends VBox {
     private Node block(org.commonmark.node.Node n) {
         return switch (n) {
             case Heading h -> {
-                TextFlow flow = inline(h, "md-h" + h.getLevel());
+                TextFlow flow = inline(h);
                 flow.getStyleClass().add("md-heading");
                 yield flow;
             }
-            case Paragraph p -> inline(p, null);
+            case Paragraph p -> inline(p);
             case FencedCodeBlock code -> codeBlock(code.getLiteral(), code.getInfo());
             case IndentedCodeBlock code -> codeBlock(code.getLiteral(), "");
             case BulletList list -> list(list, false, 1);
@@ -276,10 +276,12 @@ public final class MarkdownView extends VBox {
         };
     }
 
-    private TextFlow inline(org.commonmark.node.Node parent, String styleClass) {
-        ParagraphFlow flow = new ParagraphFlow(styleClass == null ? "" : styleClass);
+    /** A paragraph or heading. */
+    private TextFlow inline(org.commonmark.node.Node parent) {
+        String styleClass = inlineStyle(parent);
+        ParagraphFlow flow = new ParagraphFlow(styleClass);
         flow.getStyleClass().addAll("md-paragraph", TextSelection.SELECTABLE);
-        if (styleClass != null) flow.getStyleClass().add(styleClass);
+        if (!styleClass.isEmpty()) flow.getStyleClass().add(styleClass);
         flow.show(runs(parent));
         return flow;
     }

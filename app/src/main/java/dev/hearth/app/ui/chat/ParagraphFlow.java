@@ -78,9 +78,4 @@ final class ParagraphFlow extends TextFlow {
         heightWidth = Double.NaN;
         super.requestLayout();
     }
-
-    @Override
-    protected double computeMinHeight(double width) {
-        return computePrefHeight(width);
-    }
 }
